@@ -1,0 +1,46 @@
+// Who is calling: the API key from LiteLLM's headers, checked against the master key.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "litellm/common/error.hpp"
+#include "litellm/common/strings.hpp"
+
+namespace litellm::auth {
+
+enum class Role { kProxyAdmin, kInternalUser, kAnonymous };
+
+struct Identity {
+  Role role = Role::kAnonymous;
+  std::string api_key_hash;  // sha256 of the key; LiteLLM's `token`
+  std::string user_id;       // "default_user_id" for the master key
+};
+
+struct KeyLookup {
+  enum class State { kMissing, kMalformed, kFound } state = State::kMissing;
+  std::string_view key;
+};
+
+// LiteLLM's get_api_key order: custom header, x-litellm-api-key, Authorization (Bearer/Basic),
+// API-Key, x-api-key, x-goog-api-key, Ocp-Apim-Subscription-Key.
+KeyLookup extract_key(const HeaderViews& headers, const std::optional<std::string>& custom_header);
+
+// Routes that need no key (health probes, /test, ...).
+bool is_public_route(std::string_view path);
+
+class Authenticator {
+ public:
+  Authenticator(std::optional<std::string> master_key, std::optional<std::string> custom_header);
+  // Synchronous part of auth: master key and error cases. Virtual keys need the database.
+  Result<Identity> authenticate(const HeaderViews& headers) const;
+  bool open() const { return !master_key_; }
+
+ private:
+  std::optional<std::string> master_key_;
+  std::string master_key_hash_;
+  std::optional<std::string> custom_header_;
+};
+
+}  // namespace litellm::auth

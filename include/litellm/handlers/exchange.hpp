@@ -1,0 +1,49 @@
+// The protocol-neutral request and response interface between http/ and handlers/.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "litellm/common/strings.hpp"
+
+namespace litellm::handlers {
+
+struct HttpRequest {
+  std::string_view method;
+  std::string_view target;  // path and query as received
+  std::string_view path;
+  std::string_view query;
+  HeaderViews headers;
+  std::string_view body;
+};
+
+// Implemented by the HTTP session. `headers` are pre-rendered "name: value\r\n" lines; the
+// session adds the status line, framing (Content-Length or chunked) and Connection.
+class ResponseWriter {
+ public:
+  virtual ~ResponseWriter() = default;
+  virtual boost::asio::awaitable<bool> send(int status, std::string_view headers, std::string_view body) = 0;
+  virtual boost::asio::awaitable<bool> begin_stream(int status, std::string_view headers) = 0;
+  virtual boost::asio::awaitable<bool> send_chunk(std::string_view data) = 0;
+  virtual boost::asio::awaitable<bool> end_stream() = 0;
+};
+
+// Accumulates response header lines.
+class HeaderBlock {
+ public:
+  void add(std::string_view name, std::string_view value) {
+    if (value.empty() || value == "None") return;  // LiteLLM drops empty and "None" values
+    text_.append(name);
+    text_.append(": ");
+    for (char c : value) text_.push_back(c == '\r' || c == '\n' ? ' ' : c);
+    text_.append("\r\n");
+  }
+  const std::string& str() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace litellm::handlers

@@ -1,0 +1,57 @@
+// The application: routes a request to its handler (one file per endpoint family).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include "litellm/auth/auth.hpp"
+#include "litellm/config/config.hpp"
+#include "litellm/handlers/exchange.hpp"
+#include "litellm/net/client.hpp"
+#include "litellm/providers/provider.hpp"
+#include "litellm/router/router.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace litellm::handlers {
+
+struct GatewayOptions {
+  size_t max_upstream_response_bytes = 256u << 20;
+  bool verify_tls = true;
+};
+
+class Gateway {
+ public:
+  Gateway(boost::asio::io_context& ioc, config::ConfigPtr config, std::unique_ptr<router::Router> router,
+          GatewayOptions options = {});
+  ~Gateway();
+
+  boost::asio::awaitable<void> handle(const HttpRequest& req, ResponseWriter& out);
+  // Requests currently being handled (for graceful drain).
+  size_t in_flight() const { return in_flight_; }
+  uint64_t served() const { return served_; }
+  const config::Config& config() const { return *config_; }
+
+ private:
+  boost::asio::awaitable<void> handle_llm(const HttpRequest& req, ResponseWriter& out,
+                                          providers::Endpoint endpoint, std::string_view path_model);
+  boost::asio::awaitable<void> send_error(ResponseWriter& out, const Error& e, const HeaderBlock& extra);
+  std::string models_body() const;
+  std::string model_info_body() const;
+  std::string readiness_body() const;
+
+  config::ConfigPtr config_;
+  std::unique_ptr<router::Router> router_;
+  auth::Authenticator auth_;
+  net::Client client_;
+  GatewayOptions options_;
+  size_t in_flight_ = 0;
+  uint64_t served_ = 0;
+};
+
+}  // namespace litellm::handlers

@@ -1,0 +1,96 @@
+// String and environment helpers.
+#include "litellm/common/strings.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace litellm {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::strchr(" \t\r\n", s.front()) != nullptr) s.remove_prefix(1);
+  while (!s.empty() && std::strchr(" \t\r\n", s.back()) != nullptr) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    size_t pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+bool env_flag(const char* name, bool fallback) {
+  auto v = env(name);
+  if (!v) return fallback;
+  auto t = trim(*v);
+  return iequals(t, "true") || t == "1" || iequals(t, "yes") || iequals(t, "on");
+}
+
+std::string python_float(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  // Python's repr: shortest round-trip digits; scientific when exponent < -4 or >= 16.
+  double a = std::fabs(v);
+  std::to_chars_result r;
+  if (a != 0 && (a < 1e-4 || a >= 1e16)) {
+    r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+    std::string s(buf, r.ptr);
+    // C++ prints "1e-05" already; Python prints "1e+16" as "1e+16" too.
+    return s;
+  }
+  r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  std::string s(buf, r.ptr);
+  if (s.find('.') == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string abbreviate_key(std::string_view key) {
+  if (key.size() <= 4) return "sk-...";
+  return "sk-..." + std::string(key.substr(key.size() - 4));
+}
+
+}  // namespace litellm
+
+namespace litellm {
+std::optional<std::string_view> find_header(const HeaderViews& headers, std::string_view name) {
+  for (const auto& [k, v] : headers)
+    if (iequals(k, name)) return v;
+  return std::nullopt;
+}
+}  // namespace litellm

@@ -1,0 +1,205 @@
+// Route dispatch, auth, and the small JSON endpoints (models, health).
+#include "litellm/handlers/gateway.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "litellm/common/crypto.hpp"
+#include "litellm/logging/log.hpp"
+#include "litellm/version.hpp"
+
+namespace litellm::handlers {
+
+namespace asio = boost::asio;
+using Endpoint = providers::Endpoint;
+
+namespace {
+
+struct Route {
+  std::string_view path;
+  Endpoint endpoint;
+};
+constexpr Route kLlmRoutes[] = {
+    {"/chat/completions", Endpoint::kChat},     {"/v1/chat/completions", Endpoint::kChat},
+    {"/completions", Endpoint::kCompletion},    {"/v1/completions", Endpoint::kCompletion},
+    {"/embeddings", Endpoint::kEmbedding},      {"/v1/embeddings", Endpoint::kEmbedding},
+};
+
+// /openai/deployments/{model}/chat/completions and /engines/{model}/... (model from the path).
+bool match_model_path(std::string_view path, std::string_view& model, Endpoint& ep) {
+  std::string_view rest;
+  if (path.starts_with("/openai/deployments/")) rest = path.substr(20);
+  else if (path.starts_with("/engines/")) rest = path.substr(9);
+  else if (path.starts_with("/v1/engines/")) rest = path.substr(12);
+  else return false;
+  for (auto [suffix, e] : {std::pair{std::string_view("/chat/completions"), Endpoint::kChat},
+                           std::pair{std::string_view("/completions"), Endpoint::kCompletion},
+                           std::pair{std::string_view("/embeddings"), Endpoint::kEmbedding}}) {
+    if (rest.size() > suffix.size() && rest.ends_with(suffix)) {
+      model = rest.substr(0, rest.size() - suffix.size());
+      ep = e;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string level_name() {
+  switch (logging::proxy().level()) {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return "DEBUG";
+    case spdlog::level::info: return "INFO";
+    case spdlog::level::warn: return "WARNING";
+    case spdlog::level::err: return "ERROR";
+    default: return "CRITICAL";
+  }
+}
+
+struct Counter {
+  size_t& n;
+  explicit Counter(size_t& c) : n(c) { ++n; }
+  ~Counter() { --n; }
+};
+
+}  // namespace
+
+Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config, std::unique_ptr<router::Router> router,
+                 GatewayOptions options)
+    : config_(std::move(config)),
+      router_(std::move(router)),
+      auth_(config_->general_settings.master_key ? config_->general_settings.master_key : env("LITELLM_MASTER_KEY"),
+            config_->general_settings.litellm_key_header_name),
+      client_(ioc, net::Client::Options{options.verify_tls, 64, std::chrono::seconds(60)}),
+      options_(options) {}
+
+Gateway::~Gateway() = default;
+
+asio::awaitable<void> Gateway::send_error(ResponseWriter& out, const Error& e, const HeaderBlock& extra) {
+  HeaderBlock h = extra;
+  h.add("content-type", "application/json");
+  for (const auto& [k, v] : e.headers) h.add(k, v);
+  co_await out.send(e.status, h.str(), render_error_body(e));
+}
+
+asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& out) {
+  Counter active(in_flight_);
+  ++served_;
+  const std::string_view path = req.path;
+  HeaderBlock base;
+  base.add("x-litellm-version", kVersion);
+
+  if (req.method == "GET" || req.method == "HEAD") {
+    if (path == "/health/liveliness" || path == "/health/liveness") {
+      base.add("content-type", "application/json");
+      co_await out.send(200, base.str(), "\"I'm alive!\"");
+      co_return;
+    }
+    if (path == "/health/readiness") {
+      base.add("content-type", "application/json");
+      co_await out.send(200, base.str(), readiness_body());
+      co_return;
+    }
+    if (path == "/test") {
+      base.add("content-type", "application/json");
+      co_await out.send(200, base.str(), R"({"route": "/test"})");
+      co_return;
+    }
+  }
+  if (req.method == "OPTIONS" && path.starts_with("/health/")) {
+    base.add("allow", "GET, OPTIONS");
+    base.add("access-control-allow-methods", "GET, OPTIONS");
+    base.add("access-control-allow-headers", "*");
+    co_await out.send(200, base.str(), "");
+    co_return;
+  }
+
+  std::string_view path_model;
+  Endpoint endpoint = Endpoint::kChat;
+  bool is_llm = match_model_path(path, path_model, endpoint);
+  for (const auto& r : kLlmRoutes) {
+    if (path == r.path) {
+      is_llm = true;
+      endpoint = r.endpoint;
+    }
+  }
+  bool is_get_route = path == "/models" || path == "/v1/models" || path == "/model/info" ||
+                      path == "/v1/model/info" || path == "/" || path == "/routes";
+  if (!is_llm && !is_get_route) {
+    co_await send_error(out, Error::make(ErrorKind::kProxyNotFound, 404, "Not Found: " + std::string(path),
+                                         "not_found_error", "None"), base);
+    co_return;
+  }
+  if ((is_llm && req.method != "POST") || (is_get_route && req.method != "GET")) {
+    co_await send_error(out, Error::make(ErrorKind::kProxyBadRequest, 405, "Method Not Allowed",
+                                         "bad_request_error", "None"), base);
+    co_return;
+  }
+  if (path == "/") {
+    base.add("content-type", "application/json");
+    co_await out.send(200, base.str(), R"({"message": "litellm-cpp: LiteLLM-compatible proxy. See /v1/models."})");
+    co_return;
+  }
+
+  auto who = auth_.authenticate(req.headers);
+  if (!who) {
+    LOG_INFO("auth failed for {} {}: {}", req.method, path, who.error().message);
+    co_await send_error(out, who.error(), base);
+    co_return;
+  }
+
+  if (is_llm) {
+    co_await handle_llm(req, out, endpoint, path_model);
+    co_return;
+  }
+  base.add("content-type", "application/json");
+  if (path == "/models" || path == "/v1/models") {
+    co_await out.send(200, base.str(), models_body());
+  } else if (path == "/routes") {
+    co_await out.send(200, base.str(), R"({"routes": [)"
+                                       R"("/chat/completions", "/v1/chat/completions", "/completions", )"
+                                       R"("/v1/completions", "/embeddings", "/v1/embeddings", "/models", )"
+                                       R"("/v1/models", "/model/info", "/v1/model/info", "/health/liveliness", )"
+                                       R"("/health/liveness", "/health/readiness"]})");
+  } else {
+    co_await out.send(200, base.str(), model_info_body());
+  }
+}
+
+std::string Gateway::models_body() const {
+  nlohmann::ordered_json data = nlohmann::ordered_json::array();
+  for (const auto& name : router_->model_names())
+    data.push_back({{"id", name}, {"object", "model"}, {"created", 1677610602}, {"owned_by", "openai"}});
+  return nlohmann::ordered_json{{"data", data}, {"object", "list"}}.dump();
+}
+
+std::string Gateway::model_info_body() const {
+  nlohmann::ordered_json data = nlohmann::ordered_json::array();
+  for (const auto& d : router_->deployments()) {
+    auto params = d.config->raw_params;
+    for (const char* secret : {"api_key", "aws_secret_access_key", "aws_access_key_id", "vertex_credentials"})
+      params.erase(secret);
+    auto info = d.config->info.raw;
+    info["id"] = d.config->info.id;
+    info["db_model"] = false;
+    if (!info.contains("mode")) info["mode"] = d.config->info.mode;
+    info["litellm_provider"] = d.provider->info().name;
+    data.push_back({{"model_name", d.config->model_name}, {"litellm_params", params}, {"model_info", info}});
+  }
+  return nlohmann::ordered_json{{"data", data}}.dump();
+}
+
+std::string Gateway::readiness_body() const {
+  nlohmann::ordered_json callbacks = nlohmann::ordered_json::array();
+  for (const auto* list : {&config_->litellm_settings.success_callback, &config_->litellm_settings.callbacks})
+    for (const auto& c : *list) callbacks.push_back(c);
+  nlohmann::ordered_json j = {{"status", "healthy"},
+                              {"db", "Not connected"},
+                              {"cache", nullptr},
+                              {"litellm_version", kVersion},
+                              {"success_callbacks", callbacks},
+                              {"use_aiohttp_transport", false},
+                              {"log_level", level_name()},
+                              {"is_detailed_debug", logging::proxy().level() <= spdlog::level::debug}};
+  return j.dump();
+}
+
+}  // namespace litellm::handlers

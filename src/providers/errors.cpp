@@ -1,0 +1,138 @@
+// Upstream error → LiteLLM exception mapping (exception_mapping_utils.py semantics).
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+#include "litellm/common/strings.hpp"
+#include "litellm/providers/provider.hpp"
+
+namespace litellm::providers {
+namespace {
+
+std::string lower(std::string_view s) { return to_lower(s); }
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The human message inside an upstream error body, in the shapes providers use.
+std::string upstream_message(std::string_view body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_discarded()) {
+    if (j.is_object()) {
+      if (j.contains("error")) {
+        const auto& e = j["error"];
+        if (e.is_string()) return e.get<std::string>();
+        if (e.is_object() && e.contains("message") && e["message"].is_string())
+          return e["message"].get<std::string>();
+      }
+      if (j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+      if (j.contains("detail") && j["detail"].is_string()) return j["detail"].get<std::string>();
+    }
+    return j.dump();
+  }
+  std::string s(body.substr(0, 2000));
+  return s.empty() ? "(empty response body)" : s;
+}
+
+}  // namespace
+
+bool is_context_window_error(std::string_view message) {
+  const std::string m = lower(message);
+  if (contains(m, "string_above_max_length")) return false;
+  if (contains(m, "invalid 'user'") && contains(m, "string too long")) return false;
+  static const char* kNeedles[] = {
+      "exceed context limit", "this model's maximum context length is",
+      "string too long. expected a string with maximum length", "model's maximum context limit",
+      "is longer than the model's context length", "input tokens exceed the configured limit",
+      "`inputs` tokens + `max_new_tokens` must be", "exceeds the available context size",
+      "exceeds the maximum number of tokens allowed", "prompt is too long",
+      "context_length_exceeded"};
+  for (const char* n : kNeedles)
+    if (contains(m, n)) return true;
+  if (contains(m, "current length is") && contains(m, "while limit is")) return true;
+  if (contains(m, "maximum input length is") && contains(m, "tokens")) return true;
+  return false;
+}
+
+bool is_content_policy_error(std::string_view message) {
+  const std::string m = lower(message);
+  static const char* kNeedles[] = {
+      "content_policy_violation", "responsibleaipolicyviolation",
+      "the response was filtered due to the prompt triggering azure openai's content management",
+      "your task failed as a result of our safety system", "the model produced invalid content",
+      "content_filter_policy", "your request was rejected as a result of our safety system"};
+  for (const char* n : kNeedles)
+    if (contains(m, n)) return true;
+  return false;
+}
+
+Error map_http_error(const std::string& exception_name, int status, std::string_view body,
+                     const Headers& headers) {
+  std::string text = upstream_message(body);
+  ErrorKind kind;
+  int out_status = status;
+  static const std::regex kRateLimit(R"(rate[\s_\-]*limit)", std::regex::icase);
+  switch (status) {
+    case 400:
+    case 413:
+      kind = ErrorKind::kBadRequest;
+      out_status = 400;
+      if (is_context_window_error(text)) kind = ErrorKind::kContextWindowExceeded;
+      else if (is_content_policy_error(text)) kind = ErrorKind::kContentPolicyViolation;
+      break;
+    case 401: kind = ErrorKind::kAuthentication; break;
+    case 403: kind = ErrorKind::kPermissionDenied; break;
+    case 404: kind = ErrorKind::kNotFound; break;
+    case 408: kind = ErrorKind::kTimeout; break;
+    case 422: kind = ErrorKind::kBadRequest; out_status = 400; break;
+    case 429: kind = ErrorKind::kRateLimit; break;
+    case 500: kind = ErrorKind::kInternalServer; break;
+    case 502: kind = ErrorKind::kBadGateway; break;
+    case 503: kind = ErrorKind::kServiceUnavailable; break;
+    case 504: kind = ErrorKind::kTimeout; break;
+    default:
+      if (status >= 500) {
+        kind = ErrorKind::kApiError;
+      } else {
+        kind = ErrorKind::kBadRequest;
+        out_status = 400;
+      }
+  }
+  if (kind != ErrorKind::kRateLimit && std::regex_search(text, kRateLimit) && status >= 500)
+    kind = ErrorKind::kRateLimit, out_status = 429;
+  Error e;
+  e.kind = kind;
+  e.status = out_status;
+  e.message = std::string("litellm.") + error_kind_name(kind) + ": " + exception_name + " - " + text;
+  for (const auto& [k, v] : headers) {
+    if (iequals(k, "retry-after")) {
+      e.headers.emplace_back("retry-after", v);
+      char* end = nullptr;
+      double secs = std::strtod(v.c_str(), &end);
+      if (end != v.c_str()) e.retry_after = secs;
+    }
+  }
+  return e;
+}
+
+Error Provider::map_error(int status, std::string_view body, const Headers& headers) const {
+  return map_http_error(info().exception_name, status, body, headers);
+}
+
+bool read_usage(std::string_view text, Usage& usage) {
+  std::vector<json::Member> members;
+  std::string err;
+  if (!json::scan_object(text, members, err)) return false;
+  const json::Member* u = json::find(members, "usage");
+  if (u == nullptr || u->value.empty() || u->value.front() != '{') return false;
+  auto j = nlohmann::json::parse(u->value, nullptr, false);
+  if (!j.is_object()) return false;
+  usage.present = true;
+  usage.prompt_tokens = j.value("prompt_tokens", int64_t{0});
+  usage.completion_tokens = j.value("completion_tokens", int64_t{0});
+  usage.total_tokens = j.value("total_tokens", usage.prompt_tokens + usage.completion_tokens);
+  return true;
+}
+
+}  // namespace litellm::providers
