@@ -75,13 +75,20 @@ int serve(const CliOptions& cli, Loaded loaded) {
               cli.ssl_certfile_path ? "https" : "http", cli.host.c_str(), server.port());
   std::fflush(stdout);
 
-  // Graceful drain: stop accepting, let in-flight requests and streams finish, then exit.
+  // Graceful drain: stop accepting, let in-flight requests and streams finish and every connection
+  // close, then leave the loop with nothing pending. A second signal or the deadline cuts it short.
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   asio::steady_timer drain_timer(ioc);
   int signals_seen = 0;
+  bool forced = false;
   auto deadline = std::chrono::steady_clock::now();
   std::function<void()> poll_drain = [&]() {
-    if (gateway.in_flight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    if (gateway.in_flight() == 0 && server.connections() == 0) {
+      ioc.stop();
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      forced = true;
       ioc.stop();
       return;
     }
@@ -91,18 +98,28 @@ int serve(const CliOptions& cli, Loaded loaded) {
   std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int) {
     if (ec) return;
     if (++signals_seen > 1) {
+      forced = true;
       ioc.stop();
       return;
     }
     long stop_wait = 3600;  // SUPERVISORD_STOPWAITSECS default
     if (auto s = env("SUPERVISORD_STOPWAITSECS")) stop_wait = std::strtol(s->c_str(), nullptr, 10);
     deadline = std::chrono::steady_clock::now() + std::chrono::seconds(stop_wait);
+    LOG_INFO("shutting down: draining {} in-flight request(s)", gateway.in_flight());
     server.stop_accepting();
     poll_drain();
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
   ioc.run();
+  if (forced) {
+    // Requests were still running: end now, as a supervisor's SIGKILL would, without unwinding
+    // coroutine frames that point at the objects of this function.
+    LOG_WARN("shutdown deadline reached with {} request(s) in flight; exiting", gateway.in_flight());
+    logging::proxy().flush();
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
   return 0;
 }
 

@@ -46,11 +46,11 @@ void parse_params(const Json& lp, const std::string& p, LitellmParams& out, Read
   r.get(lp, "additional_drop_params", p, out.additional_drop_params);
   r.get(lp, "input_cost_per_token", p, out.input_cost_per_token);
   r.get(lp, "output_cost_per_token", p, out.output_cost_per_token);
-  for (const char* k : {"rpm", "tpm", "weight", "timeout", "stream_timeout"}) {
-    std::optional<double> v;
-    r.get(lp, k, p, v);
-    if (v && *v < 0) r.error(p + "." + k, "must not be negative");
-  }
+  const std::pair<const char*, const std::optional<double>*> non_negative[] = {
+      {"rpm", &out.rpm}, {"tpm", &out.tpm}, {"weight", &out.weight}, {"timeout", &out.timeout},
+      {"stream_timeout", &out.stream_timeout}};
+  for (const auto& [k, v] : non_negative)
+    if (*v && **v < 0) r.error(p + "." + k, "must not be negative");
   if (lp.contains("mock_response") && !lp["mock_response"].is_null()) out.mock_response = lp["mock_response"];
   for (auto it = lp.begin(); it != lp.end(); ++it)
     if (!kInternalParams.contains(it.key())) out.extra[it.key()] = it.value();

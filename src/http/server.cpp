@@ -75,6 +75,10 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
       lowest().expires_after(server_.options.keepalive_timeout);
       auto [hec, hn] = co_await bhttp::async_read_header(stream_, buffer_, parser, kTuple);
       idle_ = false;
+      if (hec == bhttp::error::body_limit) {  // Content-Length over the limit, seen with the header
+        co_await reply_too_large(declared_length(parser));
+        break;
+      }
       if (hec) {
         if (hec == bhttp::error::header_limit) co_await reply_error(431, "Request header fields too large");
         else if (hec != bhttp::error::end_of_stream && hec != beast::error::timeout && hec != asio::error::eof &&
@@ -93,12 +97,7 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
       auto [bec, bn] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
       if (bec) {
         if (bec == bhttp::error::body_limit) {
-          double mb = static_cast<double>(server_.options.body_limit) / (1024.0 * 1024.0);
-          auto len = parser.content_length();
-          char buf[256];
-          std::snprintf(buf, sizeof buf, "Request size is too large. Request size is %.2f MB. Max size is %.2f MB",
-                        len ? static_cast<double>(*len) / (1024.0 * 1024.0) : mb, mb);
-          co_await reply_error(400, buf);
+          co_await reply_too_large(declared_length(parser));
         } else if (bec != beast::error::timeout && bec != bhttp::error::end_of_stream) {
           co_await reply_error(400, "Invalid HTTP request: " + bec.message());
         }
@@ -135,6 +134,17 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
     }
     boost::system::error_code ec;
     lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (linger_) {
+      // Lingering close (as nginx): the client may still be sending a body we refused; reading it
+      // off for a bounded time lets it see our answer instead of a connection reset.
+      lowest().expires_after(std::chrono::seconds(2));
+      static char sink[16384];
+      for (size_t total = 0; total < (256u << 20);) {
+        auto [rec, n] = co_await lowest().async_read_some(asio::buffer(sink), kTuple);
+        if (rec) break;
+        total += n;
+      }
+    }
     lowest().socket().close(ec);
   }
 
@@ -159,27 +169,34 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
     if (!keep_alive_) head += "connection: close\r\n";
     head += "\r\n";
     responded_ = true;
-    std::array<asio::const_buffer, 1> bufs{asio::buffer(head)};
-    co_return co_await write(bufs);
+    // Sent together with the first chunk: one write instead of two.
+    pending_head_ = std::move(head);
+    co_return true;
   }
 
   asio::awaitable<bool> send_chunk(std::string_view data) override {
     if (data.empty()) co_return true;
     if (!chunked_) {
-      std::array<asio::const_buffer, 1> bufs{asio::buffer(data.data(), data.size())};
-      co_return co_await write(bufs);
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(pending_head_), asio::buffer(data.data(), data.size())};
+      bool ok = co_await write(bufs);
+      pending_head_.clear();
+      co_return ok;
     }
     char size_line[24];
     int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
-    std::array<asio::const_buffer, 3> bufs{asio::buffer(size_line, static_cast<size_t>(n)),
+    std::array<asio::const_buffer, 4> bufs{asio::buffer(pending_head_), asio::buffer(size_line, static_cast<size_t>(n)),
                                            asio::buffer(data.data(), data.size()), asio::buffer("\r\n", 2)};
-    co_return co_await write(bufs);
+    bool ok = co_await write(bufs);
+    pending_head_.clear();
+    co_return ok;
   }
 
   asio::awaitable<bool> end_stream() override {
-    if (!chunked_) co_return true;
-    std::array<asio::const_buffer, 1> bufs{asio::buffer("0\r\n\r\n", 5)};
-    co_return co_await write(bufs);
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(pending_head_),
+                                           asio::buffer("0\r\n\r\n", chunked_ ? 5 : 0)};
+    bool ok = co_await write(bufs);
+    pending_head_.clear();
+    co_return ok;
   }
 
  private:
@@ -205,8 +222,25 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
     co_return !ec;
   }
 
+  // Content-Length as sent (the parser may have stopped before the header was complete).
+  static std::optional<std::uint64_t> declared_length(const bhttp::request_parser<bhttp::string_body>& p) {
+    auto v = p.get()[bhttp::field::content_length];
+    if (v.empty()) return std::nullopt;
+    return std::strtoull(std::string(v).c_str(), nullptr, 10);
+  }
+
+  // LiteLLM's max_request_size_mb refusal.
+  asio::awaitable<void> reply_too_large(std::optional<std::uint64_t> length) {
+    double mb = static_cast<double>(server_.options.body_limit) / (1024.0 * 1024.0);
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "Request size is too large. Request size is %.2f MB. Max size is %.2f MB",
+                  length ? static_cast<double>(*length) / (1024.0 * 1024.0) : mb, mb);
+    co_await reply_error(400, buf);
+  }
+
   asio::awaitable<void> reply_error(int status, std::string message) {
     keep_alive_ = false;
+    linger_ = true;
     Error e = Error::make(status == 500 ? ErrorKind::kInternalServer : ErrorKind::kProxyBadRequest, status,
                           std::move(message), status == 500 ? "internal_server_error" : "bad_request_error", "None");
     co_await send(status, "content-type: application/json\r\n", render_error_body(e));
@@ -223,6 +257,8 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
   bool broken_ = false;
   bool responded_ = false;
   bool idle_ = false;
+  std::string pending_head_;
+  bool linger_ = false;
 };
 
 }  // namespace

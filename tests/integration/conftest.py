@@ -1,0 +1,116 @@
+"""Fixtures: the real litellm-cpp binary on a free loopback port, our mock upstream, the OpenAI SDK."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openai
+import pytest
+import requests
+import yaml  # PyYAML: writes the generated configs
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+from mock_upstream import MockUpstream  # noqa: E402
+
+BINARY = Path(os.environ.get("LITELLM_BIN", ROOT / "build" / "dev" / "litellm-cpp")).resolve()
+MASTER_KEY = "sk-test-master-1234"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Proxy:
+    def __init__(self, config, tmp_path, env=None, args=(), cwd=None, ready_scheme="http", ready_verify=True):
+        self.port = free_port()
+        self.config_path = tmp_path / f"config-{self.port}.yaml"
+        self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+        self.stdout_path = tmp_path / f"proxy-{self.port}.out"
+        self.stderr_path = tmp_path / f"proxy-{self.port}.err"
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("LITELLM_", "JSON_LOGS"))}
+        full_env["LITELLM_MODE"] = "PRODUCTION"
+        full_env.update(env or {})
+        cmd = [str(BINARY), "--config", str(self.config_path), "--host", "127.0.0.1", "--port", str(self.port), *args]
+        self.proc = subprocess.Popen(cmd, stdout=open(self.stdout_path, "wb"), stderr=open(self.stderr_path, "wb"),
+                                     env=full_env, cwd=cwd or tmp_path)
+        self.base = f"{ready_scheme}://127.0.0.1:{self.port}"
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"proxy exited with {self.proc.returncode}: {self.logs()}")
+            try:
+                if requests.get(self.base + "/health/liveliness", timeout=0.5, verify=ready_verify).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("proxy did not become ready: " + self.logs())
+
+    def client(self, key=MASTER_KEY, **kw):
+        return openai.OpenAI(base_url=self.base + "/v1", api_key=key, max_retries=0, **kw)
+
+    def logs(self):
+        out = self.stdout_path.read_text(errors="replace") if self.stdout_path.exists() else ""
+        err = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+        return out + err
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+@pytest.fixture(scope="session")
+def upstream():
+    m = MockUpstream(lifetime=1800).start()
+    yield m
+    m.stop()
+
+
+@pytest.fixture
+def mock(upstream):
+    upstream.reset()
+    return upstream
+
+
+@pytest.fixture
+def start_proxy(tmp_path):
+    started = []
+
+    def _start(config, **kw):
+        p = Proxy(config, tmp_path, **kw)
+        started.append(p)
+        return p
+
+    yield _start
+    for p in started:
+        # A graceful stop exits 0: a crash, a sanitizer report or a leak shows up here.
+        assert p.stop() == 0, f"proxy exited with {p.proc.returncode}:\n{p.logs()[-4000:]}"
+
+
+def upstream_config(mock, master_key=MASTER_KEY, extra_models=(), **sections):
+    """A config with deployments pointing at the mock upstream."""
+    cfg = {
+        "model_list": [
+            {"model_name": "gpt-mock", "litellm_params": {"model": "openai/gpt-4o-mini", "api_base": mock.base_url,
+                                                          "api_key": "sk-provider-secret-9876"}},
+            {"model_name": "embed-mock", "litellm_params": {"model": "openai/text-embedding-3-small",
+                                                            "api_base": mock.base_url, "api_key": "sk-provider-secret-9876"},
+             "model_info": {"mode": "embedding"}},
+            *extra_models,
+        ],
+        "general_settings": {"master_key": master_key} if master_key else {},
+    }
+    for k, v in sections.items():
+        cfg.setdefault(k, {}).update(v)
+    return cfg
