@@ -83,13 +83,15 @@ void parse_router_settings(const Json& node, RouterSettings& out, Reader& r) {
   r.get(node, "allowed_fails_policy", p, out.allowed_fails_policy);
   static const std::set<std::string> kRetryKeys = {
       "BadRequestErrorRetries", "AuthenticationErrorRetries", "TimeoutErrorRetries",
-      "RateLimitErrorRetries", "ContentPolicyViolationErrorRetries", "InternalServerErrorRetries"};
+      "RateLimitErrorRetries", "ContentPolicyViolationErrorRetries", "InternalServerErrorRetries",
+      "ServiceUnavailableErrorRetries", "NotFoundErrorRetries", "BadGatewayErrorRetries", "DefaultRetries"};
   for (const auto& [k, v] : out.retry_policy)
     if (!kRetryKeys.contains(k)) r.warn(p + ".retry_policy." + k, "unknown error type (ignored)");
   static const std::set<std::string> kFailKeys = {
       "BadRequestErrorAllowedFails", "AuthenticationErrorAllowedFails", "TimeoutErrorAllowedFails",
       "RateLimitErrorAllowedFails", "ContentPolicyViolationErrorAllowedFails",
-      "InternalServerErrorAllowedFails"};
+      "InternalServerErrorAllowedFails", "ServiceUnavailableErrorAllowedFails", "BadGatewayErrorAllowedFails",
+      "NotFoundErrorAllowedFails"};
   for (const auto& [k, v] : out.allowed_fails_policy)
     if (!kFailKeys.contains(k)) r.warn(p + ".allowed_fails_policy." + k, "unknown error type (ignored)");
   r.get_fallbacks(node, "fallbacks", p, out.fallbacks, true);

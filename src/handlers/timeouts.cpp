@@ -62,4 +62,14 @@ Timeouts compute_timeouts(const config::Config& cfg, const config::Deployment& d
   return out;
 }
 
+std::chrono::milliseconds request_timeout(const config::Config& cfg, const std::vector<json::Member>& body,
+                                          const HeaderViews& headers) {
+  std::optional<double> t = from_body(body, "timeout");
+  if (!t) t = from_body(body, "request_timeout");
+  if (!t) t = from_header(headers, "x-litellm-timeout");
+  if (!t) t = positive(cfg.router_settings.timeout);
+  if (!t) t = positive(cfg.litellm_settings.request_timeout);
+  return ms(t.value_or(6000));
+}
+
 }  // namespace litellm::handlers

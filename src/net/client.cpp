@@ -213,6 +213,7 @@ Exchange::~Exchange() {
 }
 
 int Exchange::status() const { return impl_->status; }
+void Exchange::set_deadline(const Deadline& deadline) { impl_->deadline = deadline; }
 const Headers& Exchange::headers() const { return impl_->headers; }
 
 void Exchange::abandon() {

@@ -63,6 +63,8 @@ size_t weighted_index(const std::vector<double>& weights, double u) {
 
 std::unique_ptr<Router> Router::create(config::ConfigPtr cfg, std::vector<std::string>& warnings) {
   std::unique_ptr<Router> r(new Router(cfg));
+  r->options_ = RouterOptions::from(*cfg, warnings);
+  r->state_ = state::make_in_process_state();
   const auto& registry = providers::Registry::instance();
   r->deployments_.reserve(cfg->model_list.size());
   for (size_t i = 0; i < cfg->model_list.size(); ++i) {
@@ -162,18 +164,26 @@ Result<Selection> Router::resolve(std::string_view requested) const {
   return sel;
 }
 
-size_t Router::pick(const Selection& sel) {
-  const auto& c = sel.candidates;
+size_t Router::pick(const std::vector<const Candidate*>& c) {
   if (c.size() == 1) return 0;
   std::uniform_real_distribution<double> dist(0.0, 1.0);
+  if (options_.strategy == RouterOptions::Strategy::kLeastBusy) {
+    size_t best = 0;
+    int best_load = INT32_MAX;
+    for (size_t i = 0; i < c.size(); ++i) {
+      int load = stats_[c[i]->deployment->config->info.id].in_flight;
+      if (load < best_load) best = i, best_load = load;
+    }
+    return best;
+  }
   using Getter = std::optional<double> config::LitellmParams::*;
   for (Getter g : {static_cast<Getter>(&config::LitellmParams::weight), static_cast<Getter>(&config::LitellmParams::rpm),
                    static_cast<Getter>(&config::LitellmParams::tpm)}) {
     std::vector<double> w;
     w.reserve(c.size());
     bool any = false;
-    for (const auto& cand : c) {
-      auto v = cand.deployment->config->params.*g;
+    for (const auto* cand : c) {
+      auto v = cand->deployment->config->params.*g;
       w.push_back(v.value_or(0));
       any = any || (v && *v > 0);
     }

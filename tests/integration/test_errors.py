@@ -11,9 +11,14 @@ from conftest import MASTER_KEY, upstream_config
 MSG = [{"role": "user", "content": "hi"}]
 
 
+def no_retries(mock, **kw):
+    """Error mapping is observed on one attempt; retries are tested in test_router.py."""
+    return upstream_config(mock, router_settings={"num_retries": 0}, **kw)
+
+
 @pytest.fixture
 def proxy(mock, start_proxy):
-    return start_proxy(upstream_config(mock))
+    return start_proxy(no_retries(mock))
 
 
 @pytest.mark.parametrize("status,exc,kind", [
@@ -101,7 +106,7 @@ def test_UnknownRoute_404InErrorShape(proxy):
 
 
 def test_OversizedBody_Is400_AndWorkerKeepsServing(mock, start_proxy):
-    proxy = start_proxy(upstream_config(mock, general_settings={"max_request_size_mb": 1}))
+    proxy = start_proxy(no_retries(mock, general_settings={"max_request_size_mb": 1}))
     big = {"model": "gpt-mock", "messages": [{"role": "user", "content": "x" * (2 << 20)}]}
     r = requests.post(proxy.base + "/chat/completions", json=big, headers={"Authorization": f"Bearer {MASTER_KEY}"})
     assert r.status_code == 400
@@ -110,7 +115,7 @@ def test_OversizedBody_Is400_AndWorkerKeepsServing(mock, start_proxy):
 
 
 def test_Timeout_DeploymentTimeoutGives408(mock, start_proxy):
-    cfg = upstream_config(mock, extra_models=[{"model_name": "slow", "litellm_params": {
+    cfg = no_retries(mock, extra_models=[{"model_name": "slow", "litellm_params": {
         "model": "openai/slow", "api_base": mock.base_url, "api_key": "k", "timeout": 0.5}}])
     proxy = start_proxy(cfg)
     t0 = time.monotonic()
@@ -122,7 +127,7 @@ def test_Timeout_DeploymentTimeoutGives408(mock, start_proxy):
 
 
 def test_Timeout_HeaderOverridesForStreams(mock, start_proxy):
-    proxy = start_proxy(upstream_config(mock))
+    proxy = start_proxy(no_retries(mock))
     r = requests.post(proxy.base + "/chat/completions", headers={"Authorization": f"Bearer {MASTER_KEY}",
                                                                  "x-litellm-stream-timeout": "0.4"},
                       json={"model": "gpt-mock", "stream": True, "messages": MSG, "mock_upstream": {"hang": 5}})
@@ -130,7 +135,7 @@ def test_Timeout_HeaderOverridesForStreams(mock, start_proxy):
 
 
 def test_UpstreamUnreachable_IsConnectionError(mock, start_proxy):
-    cfg = upstream_config(mock, extra_models=[{"model_name": "down", "litellm_params": {
+    cfg = no_retries(mock, extra_models=[{"model_name": "down", "litellm_params": {
         "model": "openai/x", "api_base": "http://127.0.0.1:9/v1", "api_key": "k"}}])
     proxy = start_proxy(cfg)
     with pytest.raises(openai.InternalServerError) as info:
@@ -166,7 +171,7 @@ def test_Stream_UpstreamErrorEvent_SdkRaises(proxy):
 
 
 def test_MockResponseError_RaisesThatClass(mock, start_proxy):
-    cfg = upstream_config(mock, extra_models=[{"model_name": "ratelimited", "litellm_params": {
+    cfg = no_retries(mock, extra_models=[{"model_name": "ratelimited", "litellm_params": {
         "model": "openai/x", "mock_response": "litellm.RateLimitError"}}])
     proxy = start_proxy(cfg)
     with pytest.raises(openai.RateLimitError):

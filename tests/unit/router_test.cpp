@@ -64,8 +64,10 @@ TEST(Router, WeightedIndexFollowsWeights) {
 TEST(Router, SimpleShuffleSplitMatchesWeights) {
   auto r = make(kYaml);
   auto s = r->resolve("a");
+  auto healthy = r->healthy(*s, "a");
+  ASSERT_TRUE(healthy);
   int first = 0;
   const int n = 20000;
-  for (int i = 0; i < n; ++i) first += r->pick(*s) == 0;
+  for (int i = 0; i < n; ++i) first += r->pick(*healthy) == 0;
   EXPECT_NEAR(static_cast<double>(first) / n, 0.75, 0.02);
 }

@@ -40,6 +40,17 @@ class HeaderBlock {
     for (char c : value) text_.push_back(c == '\r' || c == '\n' ? ' ' : c);
     text_.append("\r\n");
   }
+  void append(const HeaderBlock& other) { text_ += other.text_; }
+  // Appends the lines of `other` whose name does not start with `prefix`.
+  void append_except(const HeaderBlock& other, std::string_view prefix) {
+    std::string_view rest = other.text_;
+    while (!rest.empty()) {
+      auto end = rest.find("\r\n");
+      std::string_view line = rest.substr(0, end == std::string_view::npos ? rest.size() : end + 2);
+      if (!line.starts_with(prefix)) text_.append(line);
+      rest.remove_prefix(line.size());
+    }
+  }
   const std::string& str() const { return text_; }
 
  private:

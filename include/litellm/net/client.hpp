@@ -63,6 +63,8 @@ class Exchange {
   boost::asio::awaitable<Result<std::string>> read_all(size_t limit);
   // Closes the connection now (client went away): cancels the upstream request.
   void abandon();
+  // Replaces the deadlines for the reads still to come (e.g. once a stream's first chunk arrived).
+  void set_deadline(const Deadline& deadline);
 
  private:
   friend class Client;

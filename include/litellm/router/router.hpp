@@ -7,11 +7,14 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "litellm/common/error.hpp"
 #include "litellm/config/config.hpp"
 #include "litellm/providers/provider.hpp"
+#include "litellm/router/policy.hpp"
+#include "litellm/state/router_state.hpp"
 
 namespace litellm::router {
 
@@ -35,6 +38,21 @@ struct Selection {
   std::vector<Candidate> candidates;
 };
 
+// Router settings with LiteLLM's defaults and precedence applied once.
+struct RouterOptions {
+  double cooldown_time = 5;       // DEFAULT_COOLDOWN_TIME_SECONDS
+  bool disable_cooldowns = false;
+  bool legacy_allowed_fails = false;  // allowed_fails_policy set, or allowed_fails != litellm's
+  int allowed_fails = 3;
+  int num_retries = 2;            // openai.DEFAULT_MAX_RETRIES
+  double retry_after = 0;
+  int max_fallbacks = 5;          // ROUTER_MAX_FALLBACKS
+  bool enforce_rate_limits = false;
+  bool order_filter = false;
+  enum class Strategy { kSimpleShuffle, kLeastBusy } strategy = Strategy::kSimpleShuffle;
+  static RouterOptions from(const config::Config& cfg, std::vector<std::string>& warnings);
+};
+
 class Router {
  public:
   // Resolves every deployment's provider; unusable deployments are skipped with a warning, as
@@ -42,8 +60,38 @@ class Router {
   static std::unique_ptr<Router> create(config::ConfigPtr cfg, std::vector<std::string>& warnings);
 
   Result<Selection> resolve(std::string_view requested_model) const;
-  // simple-shuffle: weighted by weight, else rpm, else tpm (over all candidates), else uniform.
-  size_t pick(const Selection& selection);
+  // The candidates not cooling down (and within their rpm/tpm when those are enforced). None:
+  // LiteLLM's 429 "No deployments available for selected model, Try again in N seconds".
+  Result<std::vector<const Candidate*>> healthy(const Selection& selection, std::string_view requested);
+  // The routing strategy's choice among healthy candidates (an index into `healthy`).
+  size_t pick(const std::vector<const Candidate*>& healthy);
+
+  // Bookkeeping around each upstream attempt (cooldown counters, usage, in-flight).
+  void on_start(const RoutedDeployment& d);
+  void on_success(const RoutedDeployment& d, int64_t tokens);
+  // Tokens of a stream, known only at its end.
+  void on_success_tokens(const RoutedDeployment& d, int64_t tokens);
+  // Runs LiteLLM's cooldown logic for this failure; returns true when the deployment was benched.
+  bool on_failure(const RoutedDeployment& d, const Error& e);
+  size_t group_size(const std::string& model_name) const;
+
+  // Retries for this error: x-litellm-num-retries / body / deployment / settings, then retry_policy.
+  int num_retries(const Error& e, std::optional<int> request_value, const RoutedDeployment& d,
+                  bool* policy_named = nullptr) const;
+  // Fallback groups for a failed group, in order (context-window and content-policy lists for
+  // their errors, then fallbacks / default_fallbacks by exact, provider-stripped or "*" key).
+  // `typed_only` is set when a typed list applies but has no entry (generic ones are not tried).
+  std::vector<std::string> fallbacks_for(const Error& e, const std::string& group) const;
+  bool has_fallbacks() const;
+  bool has_context_window_fallbacks() const;
+  bool has_content_policy_fallbacks() const;
+  // x-ratelimit-* for a group from rpm/tpm usage this minute (empty when no rpm/tpm is set).
+  std::vector<std::pair<std::string, std::string>> ratelimit_headers(const Selection& selection);
+
+  const RouterOptions& options() const { return options_; }
+  void set_clock(const Clock* clock) { clock_ = clock; }
+  void set_state(std::shared_ptr<state::RouterState> s) { state_ = std::move(s); }
+  state::RouterState& state() { return *state_; }
 
   // Public model names for /v1/models: groups in config order, then visible aliases.
   std::vector<std::string> model_names() const;
@@ -58,13 +106,27 @@ class Router {
     std::string model_name;
     std::vector<const RoutedDeployment*> deployments;
   };
+  struct Stats {
+    MinuteWindow successes;
+    MinuteWindow failures;
+    int allowed_fails_count = 0;      // legacy mode: failures in the current window
+    double allowed_fails_until = 0;   // legacy mode: end of the fixed window
+    int in_flight = 0;
+    bool cooling = false;  // a cooldown start was logged and its end not yet
+  };
   explicit Router(config::ConfigPtr cfg) : config_(std::move(cfg)), rng_(std::random_device{}()) {}
   void collect_group(std::string_view name, Selection& out) const;
   bool match_wildcard(const std::string& name, Selection& out) const;
+  bool allowed_fails_cools(Stats& s, const Error& e, double now);
+  const config::Json& fallback_list(const config::Json& router_value, const config::Json& global_value) const;
 
   config::ConfigPtr config_;
+  RouterOptions options_;
   std::vector<RoutedDeployment> deployments_;
   std::vector<Pattern> patterns_;  // most specific first
+  std::unordered_map<std::string, Stats> stats_;
+  std::shared_ptr<state::RouterState> state_;
+  const Clock* clock_ = &system_clock();
   std::mt19937_64 rng_;
 };
 

@@ -1,0 +1,260 @@
+// Attempts, retries (immediate or with backoff) and fallbacks, in LiteLLM's order (§5–6).
+#include "llm_call.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
+#include <random>
+
+#include "litellm/common/strings.hpp"
+#include "litellm/logging/log.hpp"
+#include "litellm/providers/mock.hpp"
+#include "timeouts.hpp"
+
+namespace litellm::handlers {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using providers::Endpoint;
+
+namespace {
+
+bool is_hop_header(std::string_view k) {
+  return iequals(k, "content-length") || iequals(k, "transfer-encoding") || iequals(k, "connection") ||
+         iequals(k, "keep-alive") || iequals(k, "content-encoding") || iequals(k, "content-type");
+}
+
+size_t count_inputs(const std::vector<json::Member>& members) {
+  const json::Member* in = json::find(members, "input");
+  if (in == nullptr || in->value.empty() || in->value.front() != '[') return 1;
+  size_t depth = 0, n = 0;
+  bool in_str = false, any = false;
+  for (size_t i = 1; i + 1 < in->value.size(); ++i) {
+    char c = in->value[i];
+    if (in_str) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_str = false;
+      continue;
+    }
+    if (c == '"') in_str = true, any = true;
+    else if (c == '[' || c == '{') ++depth, any = true;
+    else if (c == ']' || c == '}') --depth;
+    else if (c == ',' && depth == 0) ++n;
+    else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') any = true;
+  }
+  return any ? n + 1 : 0;
+}
+
+double jitter_unit() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+}  // namespace
+
+Error annotate(Error e, const std::string& group, const std::vector<std::string>& fallbacks) {
+  if (e.kind == ErrorKind::kProxyBadRequest || e.kind == ErrorKind::kProxyAuth || e.kind == ErrorKind::kNoDeployments)
+    return e;
+  std::string list = "None";
+  if (!fallbacks.empty()) {
+    list = "[";
+    for (size_t i = 0; i < fallbacks.size(); ++i) list += (i ? ", '" : "'") + fallbacks[i] + "'";
+    list += "]";
+  }
+  e.message += "\nReceived Model Group=" + group + "\nAvailable Model Group Fallbacks=" + list;
+  return e;
+}
+
+asio::awaitable<Result<Outcome>> LlmCall::run() { co_return co_await with_fallbacks(ctx_.requested_model); }
+
+asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& model) {
+  auto sel = router_.resolve(model);
+  if (!sel) co_return sel.error();
+  auto result = co_await with_retries(*sel);
+  if (result) co_return result;
+  Error original = result.error();
+  std::vector<std::string> groups =
+      ctx_.request_fallbacks.empty() ? router_.fallbacks_for(original, sel->model_group) : ctx_.request_fallbacks;
+  if (ctx_.disable_fallbacks || groups.empty() || fallback_depth_ >= router_.options().max_fallbacks)
+    co_return annotate(std::move(original), sel->model_group, groups);
+  std::string last_failure;
+  for (const auto& g : groups) {
+    if (g == model || g == sel->model_group) continue;
+    ++fallback_depth_;
+    ctx_.attempted_fallbacks = fallback_depth_;
+    ROUTER_LOG_INFO("falling back from {} to {} after {}", sel->model_group, g, error_kind_name(original.kind));
+    auto fb = co_await with_fallbacks(g);
+    if (fb) co_return fb;
+    last_failure = fb.error().message;
+  }
+  Error e = annotate(std::move(original), sel->model_group, groups);
+  if (!last_failure.empty()) e.message += "\nError doing the fallback: " + last_failure;
+  co_return e;
+}
+
+asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& sel) {
+  int num_retries = 0;
+  std::optional<Error> last;
+  std::vector<const router::RoutedDeployment*> failed;  // in this request
+  for (int attempt_no = 0;; ++attempt_no) {
+    auto healthy = router_.healthy(sel, ctx_.requested_model);
+    if (!healthy) co_return last ? std::move(*last) : healthy.error();
+    // A retry goes to a deployment this request has not tried yet, while one is left (LiteLLM
+    // may re-draw the one that just failed).
+    std::vector<const router::Candidate*> untried;
+    for (const auto* c : *healthy)
+      if (std::find(failed.begin(), failed.end(), c->deployment) == failed.end()) untried.push_back(c);
+    const auto& pool = untried.empty() ? *healthy : untried;
+    const auto& cand = *pool[router_.pick(pool)];
+    auto r = co_await attempt(cand, sel.model_group);
+    if (r) {
+      ctx_.attempted_retries = attempt_no;
+      co_return r;
+    }
+    Error err = std::move(r.error());
+    failed.push_back(cand.deployment);
+    auto now_healthy = router_.healthy(sel, ctx_.requested_model);
+    const size_t healthy_count = now_healthy ? now_healthy->size() : 0;
+    bool policy_named = false;
+    if (attempt_no == 0) {
+      num_retries = router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
+      ctx_.max_retries = num_retries;
+    } else {
+      router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
+    }
+    router::RetryFacts facts;
+    facts.healthy = healthy_count;
+    facts.total = sel.candidates.size();
+    facts.has_context_window_fallbacks = router_.has_context_window_fallbacks();
+    facts.has_content_policy_fallbacks = router_.has_content_policy_fallbacks();
+    facts.has_fallbacks = router_.has_fallbacks() || !ctx_.request_fallbacks.empty();
+    facts.policy_names_error = policy_named;
+    ctx_.attempted_retries = attempt_no;
+    if (attempt_no >= num_retries || !router::should_retry(err, facts)) co_return err;
+    double wait = router::backoff_seconds(err, num_retries, num_retries - attempt_no, healthy_count,
+                                          sel.candidates.size(), router_.options().retry_after, jitter_unit());
+    auto wake = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
+    if (wake >= ctx_.deadline) co_return err;  // the client's deadline bounds retries too
+    if (wait > 0) {
+      asio::steady_timer timer(co_await asio::this_coro::executor);
+      timer.expires_at(wake);
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    last = std::move(err);
+  }
+}
+
+Result<Outcome> LlmCall::mock_outcome(const router::Candidate& c, const config::Json& mock) {
+  if (auto err = providers::mock::error_for(mock)) return *err;
+  Outcome o;
+  const std::string text = providers::mock::text_of(mock);
+  const std::string& pm = c.provider_model;
+  if (ctx_.stream) {
+    o.streaming = true;
+    o.mock_frames = providers::mock::chat_stream(pm, text, ctx_.include_usage);
+  } else {
+    o.body = ctx_.endpoint == Endpoint::kEmbedding    ? providers::mock::embedding(pm, count_inputs(ctx_.members))
+             : ctx_.endpoint == Endpoint::kCompletion ? providers::mock::text_completion(pm, text)
+                                                      : providers::mock::chat_completion(pm, text);
+  }
+  return o;
+}
+
+asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand, const std::string& group) {
+  const auto& dep = *cand.deployment;
+  router_.on_start(dep);
+  auto fail = [&](Error e) -> Error {
+    if (router_.on_failure(dep, e)) LOG_DEBUG("deployment {} cooling down", dep.config->info.id);
+    return e;
+  };
+  const std::optional<config::Json>& mock = ctx_.request_mock ? ctx_.request_mock : dep.config->params.mock_response;
+  if (mock) {
+    auto o = mock_outcome(cand, *mock);
+    if (!o) co_return fail(std::move(o.error()));
+    o->deployment = &dep;
+    o->model_group = group;
+    router_.on_success(dep, 30);
+    co_return o;
+  }
+
+  providers::CallInput in;
+  in.endpoint = ctx_.endpoint;
+  in.stream = ctx_.stream;
+  in.members = &ctx_.members;
+  in.deployment = dep.config;
+  in.provider_model = cand.provider_model;
+  in.api_base = dep.api_base;
+  in.api_key = dep.api_key;
+  in.drop_keys = dep.drop_keys;
+  in.default_params = &cfg_.router_settings.default_litellm_params;
+  auto call = dep.provider->build(in);
+  if (!call) co_return fail(std::move(call.error()));
+  auto url = net::parse_url(call->url);
+  if (!url) co_return fail(std::move(url.error()));
+
+  const auto t = compute_timeouts(cfg_, *dep.config, ctx_.members, ctx_.req->headers, ctx_.stream);
+  net::Deadline deadline;
+  deadline.total = std::min(Clock::now() + t.total, ctx_.stream ? Clock::time_point::max() : ctx_.deadline);
+  deadline.idle = t.idle;
+  deadline.connect = std::min(t.idle, std::chrono::milliseconds(10000));
+  const auto first_byte_deadline = std::min(Clock::now() + t.idle, ctx_.deadline);
+
+  net::Request upstream_req;
+  upstream_req.url = std::move(*url);
+  upstream_req.headers = std::move(call->headers);
+  upstream_req.body = std::move(call->body);
+  auto ex = client_.exchange();
+  LOG_DEBUG("POST {} model={} deployment={}", call->url, cand.provider_model, dep.config->info.id);
+  auto first = deadline;
+  first.total = ctx_.stream ? first_byte_deadline : deadline.total;
+  if (auto st = co_await ex->start(upstream_req, first); !st) {
+    Error e = std::move(st.error());
+    e.message = (e.kind == ErrorKind::kTimeout ? "litellm.Timeout: " : "litellm.APIConnectionError: " +
+                 dep.provider->info().exception_name + " - ") + e.message;
+    LOG_WARN("upstream {} failed: {}", dep.config->info.id, e.message);
+    co_return fail(std::move(e));
+  }
+  Outcome o;
+  o.deployment = &dep;
+  o.model_group = group;
+  for (const auto& [k, v] : ex->headers()) {
+    if (is_hop_header(k)) continue;
+    std::string lk = to_lower(k);
+    o.upstream_headers.add("llm_provider-" + lk, v);
+    if (lk.starts_with("x-ratelimit-")) o.upstream_headers.add(lk, v);
+  }
+  if (ex->status() >= 400) {
+    auto body = co_await ex->read_all(1u << 20);
+    Error e = dep.provider->map_error(ex->status(), body ? std::string_view(*body) : std::string_view{}, ex->headers());
+    LOG_INFO("upstream {} returned {}: {}", dep.config->info.id, ex->status(), e.message);
+    co_return fail(std::move(e));
+  }
+  if (!ctx_.stream) {
+    auto body = co_await ex->read_all(max_response_);
+    if (!body) co_return fail(std::move(body.error()));
+    providers::Usage usage;
+    auto translated = dep.provider->translate_response(ctx_.endpoint, std::move(*body), usage);
+    if (!translated) co_return fail(std::move(translated.error()));
+    o.body = std::move(*translated);
+    router_.on_success(dep, usage.total_tokens);
+    co_return o;
+  }
+  // Streaming: the attempt succeeds with its first frame; failures before it can still be retried.
+  o.streaming = true;
+  o.translator = dep.provider->stream_translator(ctx_.endpoint);
+  while (o.frames.empty() && !o.upstream_ended) {
+    auto part = co_await ex->read_some();
+    Status st = part ? (part->empty() ? o.translator->finish(o.frames) : o.translator->feed(*part, o.frames))
+                     : Status(part.error());
+    if (!st) co_return fail(std::move(st.error()));
+    o.upstream_ended = part->empty();
+  }
+  router_.on_success(dep, 0);
+  ex->set_deadline(deadline);  // from here on: stream_timeout between chunks, no first-byte bound
+  o.exchange = std::move(ex);
+  co_return o;
+}
+
+}  // namespace litellm::handlers

@@ -1,0 +1,78 @@
+// One LLM request through the router: attempts, retries and fallbacks, until a deployment has
+// produced a complete answer (or, for streams, its first chunk) or every option failed.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "litellm/common/json_scan.hpp"
+#include "litellm/config/config.hpp"
+#include "litellm/handlers/exchange.hpp"
+#include "litellm/net/client.hpp"
+#include "litellm/providers/provider.hpp"
+#include "litellm/router/router.hpp"
+
+namespace litellm::handlers {
+
+struct CallContext {
+  const HttpRequest* req = nullptr;
+  providers::Endpoint endpoint = providers::Endpoint::kChat;
+  std::vector<json::Member> members;
+  bool stream = false;
+  bool include_usage = false;
+  std::string requested_model;
+  std::optional<config::Json> request_mock;
+  std::optional<int> request_num_retries;        // x-litellm-num-retries, else body num_retries
+  std::vector<std::string> request_fallbacks;    // body `fallbacks: ["group", ...]`
+  bool disable_fallbacks = false;
+  std::chrono::steady_clock::time_point deadline;  // the whole sequence, retries included
+  // What happened, for the x-litellm-* headers.
+  int attempted_retries = 0;
+  int max_retries = 0;
+  int attempted_fallbacks = 0;
+};
+
+// A successful attempt, ready to be sent.
+struct Outcome {
+  const router::RoutedDeployment* deployment = nullptr;
+  std::string model_group;
+  HeaderBlock upstream_headers;  // llm_provider-* and x-ratelimit-*
+  std::string body;              // complete response (non-streaming)
+  bool streaming = false;
+  std::vector<std::string> mock_frames;
+  std::unique_ptr<net::Exchange> exchange;
+  std::unique_ptr<providers::StreamTranslator> translator;
+  std::string frames;  // translated frames read so far
+  bool upstream_ended = false;
+};
+
+class LlmCall {
+ public:
+  LlmCall(const config::Config& cfg, router::Router& router, net::Client& client, size_t max_response,
+          CallContext& ctx)
+      : cfg_(cfg), router_(router), client_(client), max_response_(max_response), ctx_(ctx) {}
+  boost::asio::awaitable<Result<Outcome>> run();
+
+ private:
+  boost::asio::awaitable<Result<Outcome>> with_fallbacks(const std::string& model);
+  boost::asio::awaitable<Result<Outcome>> with_retries(const router::Selection& sel);
+  boost::asio::awaitable<Result<Outcome>> attempt(const router::Candidate& c, const std::string& group);
+  Result<Outcome> mock_outcome(const router::Candidate& c, const config::Json& mock);
+
+  const config::Config& cfg_;
+  router::Router& router_;
+  net::Client& client_;
+  size_t max_response_;
+  CallContext& ctx_;
+  int fallback_depth_ = 0;
+};
+
+// "\nReceived Model Group=<g>\nAvailable Model Group Fallbacks=<list|None>", as LiteLLM annotates.
+Error annotate(Error e, const std::string& group, const std::vector<std::string>& fallbacks);
+
+}  // namespace litellm::handlers
