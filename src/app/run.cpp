@@ -1,11 +1,19 @@
-// Startup sequence and the single-worker event loop with graceful drain.
+// Startup in LiteLLM's order (environment, logging, config), then the role: the supervisor (the
+// process users start) or a worker (exec'd by the supervisor, see src/supervisor/).
 #include "run.hpp"
 
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
-#include <iostream>
 
 #include "cli.hpp"
 #include "litellm/common/strings.hpp"
@@ -14,6 +22,8 @@
 #include "litellm/http/server.hpp"
 #include "litellm/logging/log.hpp"
 #include "litellm/router/router.hpp"
+#include "litellm/state/shared_memory.hpp"
+#include "litellm/supervisor/supervisor.hpp"
 #include "litellm/version.hpp"
 
 namespace litellm::app {
@@ -26,14 +36,18 @@ struct Loaded {
   std::unique_ptr<router::Router> router;
 };
 
-// Loads the config and builds the router; prints every error. nullopt when invalid.
-std::optional<Loaded> load(const CliOptions& cli) {
+// Loads the config and builds the router. `report` prints errors (and logs warnings); workers
+// load quietly, the supervisor already reported. nullopt when invalid.
+std::optional<Loaded> load(const CliOptions& cli, bool report) {
   auto result = config::load_file(cli.config);
-  for (const auto& w : result.warnings) LOG_WARN("config: {}", w);
+  if (report)
+    for (const auto& w : result.warnings) LOG_WARN("config: {}", w);
   if (!result.config) {
-    std::fprintf(stderr, "LiteLLM: config invalid (%zu error%s)\n", result.errors.size(),
-                 result.errors.size() == 1 ? "" : "s");
-    for (const auto& e : result.errors) std::fprintf(stderr, "  %s\n", e.c_str());
+    if (report) {
+      std::fprintf(stderr, "LiteLLM: config invalid (%zu error%s)\n", result.errors.size(),
+                   result.errors.size() == 1 ? "" : "s");
+      for (const auto& e : result.errors) std::fprintf(stderr, "  %s\n", e.c_str());
+    }
     return std::nullopt;
   }
   auto cfg = std::const_pointer_cast<config::Config>(result.config);
@@ -47,80 +61,171 @@ std::optional<Loaded> load(const CliOptions& cli) {
   Loaded l;
   l.config = cfg;
   l.router = router::Router::create(cfg, warnings);
-  for (const auto& w : warnings) LOG_WARN("config: {}", w);
+  if (report)
+    for (const auto& w : warnings) LOG_WARN("config: {}", w);
   return l;
 }
 
-int serve(const CliOptions& cli, Loaded loaded) {
+double stop_wait_seconds() {
+  auto s = env("SUPERVISORD_STOPWAITSECS");  // LiteLLM's image default: 3600
+  return s ? std::strtod(s->c_str(), nullptr) : 3600.0;
+}
+
+void send_control(int fd, std::string_view msg) {
+  if (fd >= 0) (void)!::write(fd, msg.data(), msg.size());
+}
+
+// A worker: serves the inherited socket until SIGTERM, the supervisor's death, or (after its
+// request limit) the replacement the supervisor started in response to "recycle" is ready.
+int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
+  auto loaded = load(cli, false);
+  if (!loaded) return 1;
   asio::io_context ioc(1);
-  handlers::Gateway gateway(ioc, loaded.config, std::move(loaded.router));
+  if (wenv.shm_fd >= 0) {
+    if (auto shared = state::attach_shared_region(wenv.shm_fd)) loaded->router->set_state(std::move(shared));
+    else LOG_WARN("worker {}: shared state unavailable; cooldowns are local to this worker", wenv.worker_id);
+  }
+  handlers::Gateway gateway(ioc, loaded->config, std::move(loaded->router));
   http::ServerOptions so;
-  so.host = cli.host;
-  so.port = static_cast<uint16_t>(cli.port);
+  so.listen_fd = wenv.listen_fd;
   so.ssl_certfile = cli.ssl_certfile_path;
   so.ssl_keyfile = cli.ssl_keyfile_path;
   if (cli.keepalive_timeout) so.keepalive_timeout = std::chrono::seconds(*cli.keepalive_timeout);
-  if (auto mb = loaded.config->general_settings.max_request_size_mb)
-    so.body_limit = static_cast<size_t>(*mb * 1024 * 1024);
+  if (auto mb = loaded->config->general_settings.max_request_size_mb) so.body_limit = static_cast<size_t>(*mb * 1024 * 1024);
   http::Server server(ioc, gateway, so);
   if (auto st = server.listen(); !st) {
-    LOG_ERROR("{}", st.error().message);
-    std::fprintf(stderr, "litellm-cpp: %s\n", st.error().message.c_str());
+    LOG_ERROR("worker {}: {}", wenv.worker_id, st.error().message);
     return 1;
   }
   server.start();
-  std::printf("LiteLLM: Proxy initialized with Config, Set models:\n");
-  for (const auto& name : loaded.config->model_list) std::printf("    %s\n", name.model_name.c_str());
-  std::printf("INFO:     litellm-cpp running on %s://%s:%u (Press CTRL+C to quit)\n",
-              cli.ssl_certfile_path ? "https" : "http", cli.host.c_str(), server.port());
-  std::fflush(stdout);
 
-  // Graceful drain: stop accepting, let in-flight requests and streams finish and every connection
-  // close, then leave the loop with nothing pending. A second signal or the deadline cuts it short.
+  // Graceful drain: stop accepting, let in-flight requests and streams finish and every
+  // connection close, then leave the loop with nothing pending.
+  // SIGTERM/SIGINT: shut down (idle connections closed at once). SIGUSR2: retire for recycling or
+  // reload (idle keep-alive connections close after their next request or at their idle timeout).
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  asio::steady_timer drain_timer(ioc);
-  int signals_seen = 0;
-  bool forced = false;
+  signals.add(SIGUSR2);
+  asio::steady_timer tick(ioc);
+  bool draining = false, forced = false, recycle_sent = false;
   auto deadline = std::chrono::steady_clock::now();
-  std::function<void()> poll_drain = [&]() {
-    if (gateway.in_flight() == 0 && server.connections() == 0) {
-      ioc.stop();
-      return;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      forced = true;
-      ioc.stop();
-      return;
-    }
-    drain_timer.expires_after(std::chrono::milliseconds(20));
-    drain_timer.async_wait([&](const boost::system::error_code&) { poll_drain(); });
+  auto begin_drain = [&](const char* why, bool close_idle) {
+    if (draining) return;
+    draining = true;
+    deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(stop_wait_seconds() * 1000));
+    LOG_INFO("worker {} draining ({}): {} request(s) in flight", wenv.worker_id, why, gateway.in_flight());
+    server.stop_accepting(close_idle);
   };
-  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    if (++signals_seen > 1) {
-      forced = true;
-      ioc.stop();
-      return;
+  std::function<void()> on_tick = [&]() {
+    if (draining) {
+      if (gateway.in_flight() == 0 && server.connections() == 0) return ioc.stop();
+      if (std::chrono::steady_clock::now() >= deadline) {
+        forced = true;
+        return ioc.stop();
+      }
+    } else if (wenv.max_requests && !recycle_sent && gateway.served() >= static_cast<uint64_t>(*wenv.max_requests)) {
+      recycle_sent = true;
+      send_control(wenv.control_fd, supervisor::kRecycle);
     }
-    long stop_wait = 3600;  // SUPERVISORD_STOPWAITSECS default
-    if (auto s = env("SUPERVISORD_STOPWAITSECS")) stop_wait = std::strtol(s->c_str(), nullptr, 10);
-    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(stop_wait);
-    LOG_INFO("shutting down: draining {} in-flight request(s)", gateway.in_flight());
-    server.stop_accepting();
-    poll_drain();
+    tick.expires_after(std::chrono::milliseconds(draining ? 20 : 100));
+    tick.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) on_tick();
+    });
+  };
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    if (draining && sig != SIGUSR2) {  // a second signal: now
+      forced = true;
+      return ioc.stop();
+    }
+    begin_drain(sig == SIGUSR2 ? "retired" : "signal", sig != SIGUSR2);
     signals.async_wait(on_signal);
   };
   signals.async_wait(on_signal);
+  std::unique_ptr<asio::posix::stream_descriptor> control;
+  if (wenv.control_fd >= 0) {
+    control = std::make_unique<asio::posix::stream_descriptor>(ioc, wenv.control_fd);
+    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+      char buf[16];
+      for (;;) {
+        auto [ec, n] = co_await control->async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+        if (ec == asio::error::operation_aborted) co_return;
+        if (ec || n == 0) {  // the supervisor is gone: do not linger
+          begin_drain("supervisor exited", true);
+          co_return;
+        }
+      }
+    }, asio::detached);
+  }
+  on_tick();
+  send_control(wenv.control_fd, supervisor::kReady);  // after the signal handlers are in place
   ioc.run();
   if (forced) {
     // Requests were still running: end now, as a supervisor's SIGKILL would, without unwinding
     // coroutine frames that point at the objects of this function.
-    LOG_WARN("shutdown deadline reached with {} request(s) in flight; exiting", gateway.in_flight());
+    LOG_WARN("worker {}: drain deadline reached with {} request(s) in flight", wenv.worker_id, gateway.in_flight());
     logging::proxy().flush();
     std::fflush(nullptr);
     std::_Exit(0);
   }
+  if (control) control->close();
   return 0;
+}
+
+// Binds the listening socket every worker inherits (one accept queue: see docs/architecture.md).
+int bind_listener(const CliOptions& cli, std::string& error) {
+  asio::io_context tmp;
+  asio::ip::tcp::acceptor acceptor(tmp);
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(cli.host, ec);
+  if (ec) {
+    error = "invalid --host '" + cli.host + "': " + ec.message();
+    return -1;
+  }
+  asio::ip::tcp::endpoint ep(addr, static_cast<uint16_t>(cli.port));
+  acceptor.open(ep.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(ep, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on " + cli.host + ":" + std::to_string(cli.port) + ": " + ec.message();
+    return -1;
+  }
+  return acceptor.release();
+}
+
+int run_supervisor(const CliOptions& cli, const Loaded& loaded, int argc, const char* const* argv) {
+  std::string error;
+  int listen_fd = bind_listener(cli, error);
+  if (listen_fd < 0) {
+    LOG_ERROR("{}", error);
+    std::fprintf(stderr, "litellm-cpp: %s\n", error.c_str());
+    return 1;
+  }
+  supervisor::Options o;
+  o.num_workers = cli.num_workers;
+  o.worker_argv.assign(argv, argv + argc);
+  o.listen_fd = listen_fd;
+  o.shm_fd = state::create_shared_region();
+  if (o.shm_fd < 0) LOG_WARN("shared memory unavailable: each worker keeps its own router state");
+  o.max_requests = cli.max_requests_before_restart;
+  o.max_requests_jitter = cli.max_requests_before_restart_jitter;
+  o.separate_health = env("SEPARATE_HEALTH_APP").value_or("0") == "1";
+  o.health_host = cli.host;
+  o.health_port = static_cast<uint16_t>(std::atoi(env("SEPARATE_HEALTH_PORT").value_or("4001").c_str()));
+  o.stop_wait_seconds = stop_wait_seconds();
+  const std::string config_path = cli.config;
+  o.validate_config = [config_path]() {
+    auto r = config::load_file(config_path);
+    for (const auto& e : r.errors) LOG_ERROR("config: {}", e);
+    return r.config != nullptr;
+  };
+  std::printf("LiteLLM: Proxy initialized with Config, Set models:\n");
+  for (const auto& d : loaded.config->model_list) std::printf("    %s\n", d.model_name.c_str());
+  std::printf("INFO:     litellm-cpp running on %s://%s:%d with %d worker%s (Press CTRL+C to quit)\n",
+              cli.ssl_certfile_path ? "https" : "http", cli.host.c_str(), cli.port, cli.num_workers,
+              cli.num_workers == 1 ? "" : "s");
+  std::fflush(stdout);
+  return supervisor::run(o);
 }
 
 }  // namespace
@@ -144,9 +249,10 @@ int run(int argc, const char* const* argv) {
   // LITELLM_MODE=DEV (the default) reads ./.env without overriding set variables.
   if (env("LITELLM_MODE").value_or("DEV") == "DEV") config::load_dotenv(".env");
   logging::init(logging::options_from_env(cli.debug, cli.detailed_debug));
-  for (const auto& flag : cli.ignored) LOG_INFO("flag {} accepted for compatibility; it has no effect here", flag);
+  if (auto w = supervisor::worker_env()) return run_worker(cli, *w);
 
-  auto loaded = load(cli);
+  for (const auto& flag : cli.ignored) LOG_INFO("flag {} accepted for compatibility; it has no effect here", flag);
+  auto loaded = load(cli, true);
   if (!loaded) return 1;
   if (cli.validate_config) {
     std::printf("LiteLLM: config OK (%zu models)\n", loaded->config->model_list.size());
@@ -156,7 +262,7 @@ int run(int argc, const char* const* argv) {
     std::printf("LiteLLM: Setup complete. Skipping server startup as requested.\n");
     return 0;
   }
-  return serve(cli, std::move(*loaded));
+  return run_supervisor(cli, *loaded, argc, argv);
 }
 
 }  // namespace litellm::app

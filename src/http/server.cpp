@@ -13,8 +13,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <list>
+#include <sys/socket.h>
 
-#include "litellm/handlers/gateway.hpp"
+#include "litellm/handlers/exchange.hpp"
 #include "litellm/logging/log.hpp"
 
 namespace litellm::http {
@@ -32,15 +33,16 @@ struct SessionBase {
 
 struct Server::Impl {
   asio::io_context& ioc;
-  handlers::Gateway& gateway;
+  handlers::RequestHandler& handler;
   ServerOptions options;
   tcp::acceptor acceptor;
   std::optional<asio::ssl::context> tls;
   std::list<SessionBase*> sessions;
   bool stopping = false;
+  bool close_idle = false;
 
-  Impl(asio::io_context& io, handlers::Gateway& g, ServerOptions o)
-      : ioc(io), gateway(g), options(std::move(o)), acceptor(io) {}
+  Impl(asio::io_context& io, handlers::RequestHandler& h, ServerOptions o)
+      : ioc(io), handler(h), options(std::move(o)), acceptor(io) {}
   asio::awaitable<void> accept_loop();
 };
 
@@ -67,7 +69,10 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
       auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, kTuple);
       if (ec) co_return;
     }
-    while (!server_.stopping) {
+    // The loop ends when a response said `connection: close`: a response sent while the server ran
+    // promised keep-alive, so the next request on this connection is still served (with close).
+    for (;;) {
+      if (server_.stopping && server_.close_idle) break;  // shutdown: no new request on this connection
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(64 * 1024);
       parser.body_limit(server_.options.body_limit);
@@ -105,7 +110,7 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
       }
       lowest().expires_never();
       const auto& msg = parser.get();
-      keep_alive_ = msg.keep_alive() && !server_.stopping;
+      keep_alive_ = msg.keep_alive();
       head_only_ = msg.method() == bhttp::verb::head;
       handlers::HttpRequest req;
       req.method = msg.method_string();
@@ -119,7 +124,7 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
       broken_ = false;
       bool failed = false;
       try {
-        co_await server_.gateway.handle(req, *this);
+        co_await server_.handler.handle(req, *this);
       } catch (const std::exception& e) {
         // A bug, not an expected failure: log it, answer 500 if we still can, keep the worker.
         LOG_ERROR("unhandled error while serving {} {}: {}", req.method, req.path, e.what());
@@ -150,6 +155,7 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
 
   // --- ResponseWriter ---
   asio::awaitable<bool> send(int status, std::string_view headers, std::string_view body) override {
+    if (server_.stopping) keep_alive_ = false;  // decided when the response goes out
     std::string head = status_line(status);
     head += "content-length: " + std::to_string(body.size()) + "\r\n";
     head.append(headers);
@@ -161,6 +167,7 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
   }
 
   asio::awaitable<bool> begin_stream(int status, std::string_view headers) override {
+    if (server_.stopping) keep_alive_ = false;
     std::string head = status_line(status);
     chunked_ = version_ >= 11;
     if (chunked_) head += "transfer-encoding: chunked\r\n";
@@ -284,8 +291,8 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   }
 }
 
-Server::Server(asio::io_context& ioc, handlers::Gateway& gateway, ServerOptions options)
-    : impl_(std::make_unique<Impl>(ioc, gateway, std::move(options))) {}
+Server::Server(asio::io_context& ioc, handlers::RequestHandler& handler, ServerOptions options)
+    : impl_(std::make_unique<Impl>(ioc, handler, std::move(options))) {}
 
 Server::~Server() = default;
 
@@ -302,11 +309,11 @@ Status Server::listen() {
     if (ec) return Error::make(ErrorKind::kInternalServer, 500, "cannot load --ssl_keyfile_path " + *im.options.ssl_keyfile + ": " + ec.message());
   }
   if (im.options.listen_fd >= 0) {
-    auto ep = tcp::endpoint(tcp::v6(), 0);
-    im.acceptor.assign(ep.protocol(), im.options.listen_fd, ec);
-    if (ec) {
-      im.acceptor.assign(tcp::v4(), im.options.listen_fd, ec);
-    }
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (getsockname(im.options.listen_fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      return Error::make(ErrorKind::kInternalServer, 500, "inherited listening socket is not usable");
+    im.acceptor.assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), im.options.listen_fd, ec);
     if (ec) return Error::make(ErrorKind::kInternalServer, 500, "cannot adopt listening socket: " + ec.message());
     return Ok{};
   }
@@ -334,12 +341,14 @@ void Server::start() {
   asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
 }
 
-void Server::stop_accepting() {
+void Server::stop_accepting(bool close_idle) {
   impl_->stopping = true;
+  impl_->close_idle = close_idle;
   boost::system::error_code ec;
   impl_->acceptor.cancel(ec);
   impl_->acceptor.close(ec);
-  for (auto* s : std::list<SessionBase*>(impl_->sessions)) s->close_if_idle();
+  if (close_idle)
+    for (auto* s : std::list<SessionBase*>(impl_->sessions)) s->close_if_idle();
 }
 
 size_t Server::connections() const { return impl_->sessions.size(); }

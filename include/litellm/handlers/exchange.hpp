@@ -30,6 +30,13 @@ class ResponseWriter {
   virtual boost::asio::awaitable<bool> end_stream() = 0;
 };
 
+// Anything that answers HTTP requests: the gateway (workers) and the health app (supervisor).
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  virtual boost::asio::awaitable<void> handle(const HttpRequest& req, ResponseWriter& out) = 0;
+};
+
 // Accumulates response header lines.
 class HeaderBlock {
  public:

@@ -25,13 +25,13 @@ struct GatewayOptions {
   bool verify_tls = true;
 };
 
-class Gateway {
+class Gateway final : public RequestHandler {
  public:
   Gateway(boost::asio::io_context& ioc, config::ConfigPtr config, std::unique_ptr<router::Router> router,
           GatewayOptions options = {});
   ~Gateway();
 
-  boost::asio::awaitable<void> handle(const HttpRequest& req, ResponseWriter& out);
+  boost::asio::awaitable<void> handle(const HttpRequest& req, ResponseWriter& out) override;
   // Requests currently being handled (for graceful drain).
   size_t in_flight() const { return in_flight_; }
   uint64_t served() const { return served_; }

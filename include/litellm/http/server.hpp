@@ -14,7 +14,7 @@ class io_context;
 }
 
 namespace litellm::handlers {
-class Gateway;
+class RequestHandler;
 }
 
 namespace litellm::http {
@@ -32,14 +32,16 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(boost::asio::io_context& ioc, handlers::Gateway& gateway, ServerOptions options);
+  Server(boost::asio::io_context& ioc, handlers::RequestHandler& handler, ServerOptions options);
   ~Server();
   // Binds and listens (or adopts listen_fd). Errors name the address.
   Status listen();
   uint16_t port() const;
   void start();
-  // Stops accepting and closes idle keep-alive connections; in-flight requests finish.
-  void stop_accepting();
+  // Stops accepting; in-flight requests finish. With `close_idle`, idle keep-alive connections are
+  // closed now (shutdown); without, each answers its next request with `connection: close` or
+  // ends at its idle timeout, so no client request races a close (recycling).
+  void stop_accepting(bool close_idle = true);
   size_t connections() const;
 
  struct Impl;  // defined in server.cpp (sessions need it)
