@@ -6,6 +6,8 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <cstring>
+#include <random>
 #include <stdexcept>
 
 namespace litellm {
@@ -30,8 +32,15 @@ bool secure_equals(std::string_view a, std::string_view b) {
 }
 
 std::string uuid4() {
+  // Call ids need uniqueness, not secrecy: a per-thread generator seeded from the OS.
+  static thread_local std::mt19937_64 rng{[] {
+    std::random_device rd;
+    return (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  }()};
   std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) throw std::runtime_error("RAND_bytes");
+  uint64_t hi = rng(), lo = rng();
+  std::memcpy(b.data(), &hi, 8);
+  std::memcpy(b.data() + 8, &lo, 8);
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   static constexpr char kHex[] = "0123456789abcdef";

@@ -126,10 +126,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
   headers.add("x-litellm-model-id", dep.config->info.id);
   headers.add("x-litellm-model-group", o.model_group);
   if (!dep.config->params.mock_response && !ctx.request_mock) headers.add("x-litellm-model-api-base", strip_query(dep.api_base));
-  auto selection = router_->resolve(o.model_group);
-  auto ratelimits = selection ? router_->ratelimit_headers(*selection) : decltype(router_->ratelimit_headers(*selection)){};
-  for (const auto& [k, v] : ratelimits) headers.add(k, v);
-  if (ratelimits.empty()) {
+  for (const auto& [k, v] : o.ratelimit_headers) headers.add(k, v);
+  if (o.ratelimit_headers.empty()) {
     headers.append(o.upstream_headers);
   } else {
     headers.append_except(o.upstream_headers, "x-ratelimit-");

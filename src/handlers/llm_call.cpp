@@ -111,6 +111,7 @@ asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& 
     auto r = co_await attempt(cand, sel.model_group);
     if (r) {
       ctx_.attempted_retries = attempt_no;
+      r->ratelimit_headers = router_.ratelimit_headers(sel);
       co_return r;
     }
     Error err = std::move(r.error());
@@ -221,9 +222,8 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   o.model_group = group;
   for (const auto& [k, v] : ex->headers()) {
     if (is_hop_header(k)) continue;
-    std::string lk = to_lower(k);
-    o.upstream_headers.add("llm_provider-" + lk, v);
-    if (lk.starts_with("x-ratelimit-")) o.upstream_headers.add(lk, v);
+    o.upstream_headers.add_prefixed_lower("llm_provider-", k, v);
+    if (istarts_with(k, "x-ratelimit-")) o.upstream_headers.add_prefixed_lower("", k, v);
   }
   if (ex->status() >= 400) {
     auto body = co_await ex->read_all(1u << 20);

@@ -42,6 +42,7 @@ struct Outcome {
   const router::RoutedDeployment* deployment = nullptr;
   std::string model_group;
   HeaderBlock upstream_headers;  // llm_provider-* and x-ratelimit-*
+  std::vector<std::pair<std::string, std::string>> ratelimit_headers;  // from the group's rpm/tpm
   std::string body;              // complete response (non-streaming)
   bool streaming = false;
   std::vector<std::string> mock_frames;

@@ -123,8 +123,9 @@ class ConnectionPool {
     auto c = std::make_unique<Connection>();
     c->origin = (url.tls ? "https://" : "http://") + url.host + ":" + url.port;
     auto connect_deadline = std::min(d.total, Clock::now() + d.connect);
-    auto [rec, results] = co_await resolver_.async_resolve(url.host, url.port, kTuple);
-    if (rec) co_return transport_error("could not resolve " + url.host + ": " + rec.message(), false);
+    auto resolved = co_await resolve(url);
+    if (!resolved) co_return resolved.error();
+    const auto& results = *resolved;
     if (Clock::now() >= connect_deadline) co_return transport_error("DNS resolution timed out", true);
     if (url.tls) {
       auto s = std::make_unique<TlsStream>(ioc_, tls_);
@@ -150,6 +151,29 @@ class ConnectionPool {
   }
 
  private:
+  // Numeric hosts skip the resolver; names are cached for 30 s (Asio resolves on one helper thread,
+  // so a burst of new connections would otherwise queue behind getaddrinfo calls).
+  asio::awaitable<Result<tcp::resolver::results_type>> resolve(const Url& url) {
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(url.host, ec);
+    if (!ec) {
+      auto port = static_cast<uint16_t>(std::strtoul(url.port.c_str(), nullptr, 10));
+      co_return tcp::resolver::results_type::create(tcp::endpoint(addr, port), url.host, url.port);
+    }
+    const std::string key = url.host + ":" + url.port;
+    auto now = Clock::now();
+    if (auto it = dns_.find(key); it != dns_.end() && it->second.expires > now) co_return it->second.results;
+    auto [rec, results] = co_await resolver_.async_resolve(url.host, url.port, kTuple);
+    if (rec) co_return transport_error("could not resolve " + url.host + ": " + rec.message(), false);
+    dns_[key] = DnsEntry{results, now + std::chrono::seconds(30)};
+    co_return results;
+  }
+  struct DnsEntry {
+    tcp::resolver::results_type results;
+    Clock::time_point expires;
+  };
+  std::map<std::string, DnsEntry> dns_;
+
   asio::io_context& ioc_;
   Client::Options options_;
   asio::ssl::context tls_;
@@ -312,7 +336,7 @@ Client::Client(asio::io_context& ioc, Options options)
 Client::~Client() = default;
 
 std::unique_ptr<Exchange> Client::exchange() {
-  auto impl = std::make_unique<Exchange::Impl>();
+  std::unique_ptr<Exchange::Impl> impl(new Exchange::Impl);  // default-init: the chunk buffer is not zeroed
   impl->pool = pool_;
   return std::unique_ptr<Exchange>(new Exchange(std::move(impl)));
 }

@@ -1,6 +1,7 @@
 // Upstream error → LiteLLM exception mapping (exception_mapping_utils.py semantics).
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <regex>
 
 #include "litellm/common/strings.hpp"
@@ -120,19 +121,78 @@ Error Provider::map_error(int status, std::string_view body, const Headers& head
   return map_http_error(info().exception_name, status, body, headers);
 }
 
+namespace {
+
+// The end of the JSON object starting at text[open] ('{'), strings and nesting aware; npos if open.
+size_t object_end(std::string_view text, size_t open) {
+  int depth = 0;
+  bool in_str = false;
+  for (size_t i = open; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_str) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_str = false;
+    } else if (c == '"') {
+      in_str = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The integer after "key": inside `obj` (the key with its quotes, so "prompt_tokens" does not
+// match "prompt_tokens_details").
+std::optional<int64_t> int_field(std::string_view obj, std::string_view quoted_key) {
+  size_t p = obj.find(quoted_key);
+  if (p == std::string_view::npos) return std::nullopt;
+  p += quoted_key.size();
+  while (p < obj.size() && (obj[p] == ' ' || obj[p] == ':' || obj[p] == '\n' || obj[p] == '\t' || obj[p] == '\r')) ++p;
+  int64_t v = 0;
+  bool any = false;
+  while (p < obj.size() && obj[p] >= '0' && obj[p] <= '9') {
+    v = v * 10 + (obj[p++] - '0');
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+// A targeted read of the response's "usage" (OpenAI puts it last): no DOM, no allocation.
 bool read_usage(std::string_view text, Usage& usage) {
-  std::vector<json::Member> members;
-  std::string err;
-  if (!json::scan_object(text, members, err)) return false;
-  const json::Member* u = json::find(members, "usage");
-  if (u == nullptr || u->value.empty() || u->value.front() != '{') return false;
-  auto j = nlohmann::json::parse(u->value, nullptr, false);
-  if (!j.is_object()) return false;
-  usage.present = true;
-  usage.prompt_tokens = j.value("prompt_tokens", int64_t{0});
-  usage.completion_tokens = j.value("completion_tokens", int64_t{0});
-  usage.total_tokens = j.value("total_tokens", usage.prompt_tokens + usage.completion_tokens);
-  return true;
+  static constexpr std::string_view kKey = "\"usage\"";
+  // The last occurrence (memmem is vectorised; usage comes once, near the end).
+  size_t key = std::string_view::npos;
+  for (size_t from = 0;;) {
+    const void* hit = memmem(text.data() + from, text.size() - from, kKey.data(), kKey.size());
+    if (hit == nullptr) break;
+    key = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+    from = key + kKey.size();
+  }
+  if (key == std::string_view::npos) return false;
+  {
+    size_t p = key + 7;
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\n' || text[p] == '\t' || text[p] == '\r')) ++p;
+    if (p < text.size() && text[p] == ':') {
+      ++p;
+      while (p < text.size() && (text[p] == ' ' || text[p] == '\n' || text[p] == '\t' || text[p] == '\r')) ++p;
+      if (p < text.size() && text[p] == '{') {
+        size_t end = object_end(text, p);
+        if (end == std::string_view::npos) return false;
+        std::string_view obj = text.substr(p, end - p);
+        usage.present = true;
+        usage.prompt_tokens = int_field(obj, "\"prompt_tokens\"").value_or(0);
+        usage.completion_tokens = int_field(obj, "\"completion_tokens\"").value_or(0);
+        usage.total_tokens = int_field(obj, "\"total_tokens\"").value_or(usage.prompt_tokens + usage.completion_tokens);
+        return true;
+      }
+    }
+    return false;
+  }
 }
 
 }  // namespace litellm::providers

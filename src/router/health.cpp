@@ -184,6 +184,7 @@ std::vector<std::pair<std::string, std::string>> Router::ratelimit_headers(const
   const int64_t minute = minute_of(clock_->now());
   for (const auto& c : sel.candidates) {
     const auto& p = c.deployment->config->params;
+    if (!p.rpm && !p.tpm) continue;
     auto u = state_->usage(c.deployment->config->info.id, minute);
     if (p.rpm) rpm += *p.rpm, used_requests += u.requests;
     if (p.tpm) tpm += *p.tpm, used_tokens += u.tokens;

@@ -3,6 +3,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -40,11 +41,28 @@ class RequestHandler {
 // Accumulates response header lines.
 class HeaderBlock {
  public:
+  HeaderBlock() { text_.reserve(768); }
   void add(std::string_view name, std::string_view value) {
     if (value.empty() || value == "None") return;  // LiteLLM drops empty and "None" values
     text_.append(name);
     text_.append(": ");
-    for (char c : value) text_.push_back(c == '\r' || c == '\n' ? ' ' : c);
+    const size_t at = text_.size();
+    text_.append(value);
+    if (std::memchr(value.data(), '\r', value.size()) || std::memchr(value.data(), '\n', value.size()))
+      for (size_t i = at; i < text_.size(); ++i)
+        if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
+    text_.append("\r\n");
+  }
+  // "prefix" + lower-case `name`: `value` (llm_provider-* passthrough) without temporaries.
+  void add_prefixed_lower(std::string_view prefix, std::string_view name, std::string_view value) {
+    if (value.empty()) return;
+    text_.append(prefix);
+    for (char c : name) text_.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    text_.append(": ");
+    const size_t at = text_.size();
+    text_.append(value);
+    for (size_t i = at; i < text_.size(); ++i)
+      if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
     text_.append("\r\n");
   }
   void append(const HeaderBlock& other) { text_ += other.text_; }

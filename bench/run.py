@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""litellm-cpp benchmark: direct vs nginx vs litellm-cpp (1 worker, N workers) on loopback, in one run.
+
+Usage: python3 bench/run.py [--build build/release] [--smoke] [--write-docs]
+
+Every figure is taken against baselines measured in the same run (see docs/performance.md for the method):
+CPU µs per request of the whole process tree (utime+stime over requests served), throughput at fixed
+concurrency, added latency at one request at a time (interleaved rounds), p99 at a fixed rate, streaming
+(added time to first chunk, inter-chunk gaps, 1000 concurrent streams), RSS idle and under load, errors.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+MASTER_KEY = "sk-bench-master-key"
+BODY = '{"model":"bench","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":64}'
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree(pid):
+    """pid and all its descendants."""
+    pids, frontier = [pid], [pid]
+    while frontier:
+        parent = frontier.pop()
+        for p in Path("/proc").iterdir():
+            if p.name.isdigit():
+                try:
+                    if int((p / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                        pids.append(int(p.name))
+                        frontier.append(int(p.name))
+                except (OSError, IndexError):
+                    pass
+    return pids
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        try:
+            f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(f[11]) + int(f[12])
+        except OSError:
+            pass
+    return total / CLK_TCK
+
+
+def rss_mb(pids):
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def wait_port(port, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"port {port} never opened")
+
+
+class Target:
+    def __init__(self, name, port, proc, headers=()):
+        self.name, self.port, self.proc, self.headers = name, port, proc, list(headers)
+
+    def pids(self):
+        return tree(self.proc.pid) if self.proc else []
+
+
+def loadgen(build, target, *args, cpu=None):
+    cmd = [str(build / "bench_loadgen"), "--port", str(target.port), "--body", BODY]
+    for h in target.headers:
+        cmd += ["--header", h]
+    cmd += [str(a) for a in args]
+    if cpu is not None and shutil.which("taskset"):
+        cmd = ["taskset", "-c", str(cpu)] + cmd
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    try:
+        return json.loads(out.stdout)
+    except ValueError:
+        raise RuntimeError(f"loadgen failed: {out.stdout} {out.stderr}")
+
+
+def start_all(build, tmp, workers, pin):
+    nproc = os.cpu_count() or 1
+    procs = []
+
+    def spawn(cmd, **kw):
+        if pin is not None and shutil.which("taskset"):
+            cmd = ["taskset", "-c", str(pin)] + cmd
+        p = subprocess.Popen(cmd, **kw)
+        procs.append(p)
+        return p
+
+    mock_port = free_port()
+    mock = spawn([str(build / "bench_mock_upstream"), "--port", str(mock_port), "--chunks", "20",
+                  "--chunk-delay-ms", "50"], stdout=subprocess.DEVNULL)
+    wait_port(mock_port)
+    targets = {"direct": Target("direct", mock_port, None)}
+
+    nginx_port = free_port()
+    (tmp / "nginx").mkdir(exist_ok=True)
+    (tmp / "nginx" / "nginx.conf").write_text(f"""
+worker_processes 1;
+error_log {tmp}/nginx/error.log warn;
+pid {tmp}/nginx/nginx.pid;
+events {{ worker_connections 4096; }}
+worker_rlimit_nofile 8192;
+http {{
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path {tmp}/nginx/body;
+  proxy_temp_path {tmp}/nginx/proxy;
+  fastcgi_temp_path {tmp}/nginx/fastcgi;
+  uwsgi_temp_path {tmp}/nginx/uwsgi;
+  scgi_temp_path {tmp}/nginx/scgi;
+  upstream mock {{ server 127.0.0.1:{mock_port}; keepalive 64; keepalive_requests 10000000; }}
+  server {{
+    listen 127.0.0.1:{nginx_port};
+    location / {{
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }}
+  }}
+}}
+""")
+    nginx = spawn(["nginx", "-p", str(tmp / "nginx"), "-c", str(tmp / "nginx" / "nginx.conf"), "-g", "daemon off;"],
+                  stderr=subprocess.DEVNULL)
+    wait_port(nginx_port)
+    targets["nginx"] = Target("nginx", nginx_port, nginx)
+
+    config = tmp / "config.yaml"
+    config.write_text(f"""
+model_list:
+  - model_name: bench
+    litellm_params: {{model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:{mock_port}/v1", api_key: sk-upstream}}
+general_settings: {{master_key: {MASTER_KEY}}}
+""")
+    env = dict(os.environ, LITELLM_MODE="PRODUCTION", LITELLM_LOG="ERROR")
+    for name, n in (("litellm-cpp x1", 1), (f"litellm-cpp x{nproc}", nproc)):
+        if n not in workers:
+            continue
+        port = free_port()
+        p = spawn([str(build / "litellm-cpp"), "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
+                   "--num_workers", str(n)], env=env, stdout=subprocess.DEVNULL)
+        wait_port(port)
+        time.sleep(0.3)
+        targets[name] = Target(name, port, p, [f"Authorization: Bearer {MASTER_KEY}"])
+    return targets, procs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=str(ROOT / "build" / "release"))
+    ap.add_argument("--smoke", action="store_true", help="short run for CI: fails on errors or a broken ratio")
+    ap.add_argument("--write-docs", action="store_true", help="update the table in docs/performance.md")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
+    args = ap.parse_args()
+    build = Path(args.build)
+    nproc = os.cpu_count() or 1
+    dur = 1.0 if args.smoke else 6.0
+    rounds = 2 if args.smoke else 6
+    streams = 100 if args.smoke else 1000
+    rate = 1000 if args.smoke else 2000
+    tmp = Path(tempfile.mkdtemp(prefix="litellm-bench-"))
+    targets, procs = start_all(build, tmp, {1, nproc}, pin=0 if nproc > 1 else None)
+    proxies = [t for t in targets.values() if t.name != "direct"]
+    mock_pid = procs[0].pid
+    res = {t.name: {"errors": 0} for t in targets.values()}
+    try:
+        for t in proxies:
+            res[t.name]["rss_idle_mb"] = round(rss_mb(t.pids()), 1)
+            if t.name.startswith("litellm"):
+                res[t.name]["rss_idle_per_worker_mb"] = round(rss_mb(t.pids()[1:]) / max(1, len(t.pids()) - 1), 1)
+        # Warm-up (connection pools, page faults).
+        for t in targets.values():
+            loadgen(build, t, "--connections", 8, "--duration", 0.5, cpu=1)
+        # 1. CPU per request and throughput at 32 connections, interleaved rounds.
+        cpu_rounds = {t.name: [] for t in targets.values()}
+        for _ in range(rounds):
+            for t in targets.values():
+                pids = t.pids() if t.proc else [mock_pid]
+                c0 = cpu_seconds(pids)
+                r = loadgen(build, t, "--connections", 32, "--duration", dur, cpu=1)
+                c1 = cpu_seconds(pids)
+                res[t.name]["errors"] += r["errors"]
+                cpu_rounds[t.name].append((c1 - c0) * 1e6 / max(1, r["requests"]))
+                res[t.name].setdefault("rps", []).append(r["rps"])
+                if t.proc:
+                    res[t.name]["rss_load_mb"] = max(res[t.name].get("rss_load_mb", 0), round(rss_mb(t.pids()), 1))
+        for name, v in cpu_rounds.items():
+            res[name]["cpu_us_per_req"] = round(statistics.median(v), 1)
+            res[name]["rps"] = round(statistics.median(res[name]["rps"]))
+        nginx_rounds = cpu_rounds["nginx"]
+        for t in proxies:
+            ratios = [a / b for a, b in zip(cpu_rounds[t.name], nginx_rounds) if b > 0]
+            res[t.name]["cpu_ratio_to_nginx"] = round(statistics.median(ratios), 2)
+        # 2. Added latency at one request at a time, interleaved rounds (proxy minus direct).
+        lat = {t.name: {"p50": [], "p99": []} for t in targets.values()}
+        for _ in range(rounds):
+            for t in targets.values():
+                r = loadgen(build, t, "--connections", 1, "--duration", dur / 2, cpu=1)
+                res[t.name]["errors"] += r["errors"]
+                lat[t.name]["p50"].append(r["p50_us"])
+                lat[t.name]["p99"].append(r["p99_us"])
+        d50, d99 = statistics.median(lat["direct"]["p50"]), statistics.median(lat["direct"]["p99"])
+        for t in proxies:
+            res[t.name]["added_p50_us"] = round(statistics.median(lat[t.name]["p50"]) - d50, 1)
+            res[t.name]["added_p99_us"] = round(statistics.median(lat[t.name]["p99"]) - d99, 1)
+        # 3. p99 at a fixed request rate (open loop).
+        for t in targets.values():
+            r = loadgen(build, t, "--rate", rate, "--connections", 64, "--duration", dur, cpu=1)
+            res[t.name]["errors"] += r["errors"]
+            res[t.name]["fixed_rate_p99_us"] = r["p99_us"]
+        # 4. Streaming: N concurrent streams of 20 chunks 50 ms apart.
+        for t in targets.values():
+            before = rss_mb(t.pids()) if t.proc else 0
+            r = loadgen(build, t, "--streams", streams, cpu=1)
+            res[t.name]["errors"] += r["errors"]
+            res[t.name]["stream_first_chunk_p50_us"] = r["first_chunk_p50_us"]
+            res[t.name]["stream_gap_p99_us"] = r["gap_p99_us"]
+            res[t.name]["stream_chunks"] = r["chunks"]
+            if t.proc:
+                res[t.name]["stream_rss_growth_mb"] = round(max(0.0, rss_mb(t.pids()) - before), 1)
+        for t in proxies:
+            res[t.name]["stream_added_first_chunk_us"] = round(
+                res[t.name]["stream_first_chunk_p50_us"] - res["direct"]["stream_first_chunk_p50_us"], 1)
+    finally:
+        for p in reversed(procs):
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, {nproc} CPUs",
+            "kernel": platform.release(), "rounds": rounds, "duration_s": dur, "streams": streams, "rate": rate,
+            "smoke": args.smoke}
+    out = {"meta": meta, "results": res}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(out, indent=2))
+    table = render(res, meta)
+    print(table)
+    if args.write_docs:
+        doc = ROOT / "docs" / "performance.md"
+        text = doc.read_text()
+        start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+        text = text[:text.index(start) + len(start)] + "\n" + table + "\n" + text[text.index(end):]
+        doc.write_text(text)
+    errors = sum(v["errors"] for v in res.values())
+    broken = [n for n, v in res.items() if n.startswith("litellm") and v.get("cpu_ratio_to_nginx", 0) > 5]
+    if errors or broken:
+        print(f"bench: FAILED (errors={errors}, grossly broken CPU ratio: {broken})", file=sys.stderr)
+        return 1
+    print("bench: ok")
+    return 0
+
+
+def render(res, meta):
+    cols = ["direct", "nginx"] + [n for n in res if n.startswith("litellm")]
+    rows = [
+        ("CPU µs per request (c=32)", "cpu_us_per_req"), ("CPU ratio to nginx (median of rounds)", "cpu_ratio_to_nginx"),
+        ("throughput req/s (c=32)", "rps"), ("added p50 latency µs (c=1)", "added_p50_us"),
+        ("added p99 latency µs (c=1)", "added_p99_us"), (f"p99 µs at {meta['rate']} req/s", "fixed_rate_p99_us"),
+        ("stream: added first-chunk µs (p50)", "stream_added_first_chunk_us"),
+        ("stream: inter-chunk gap p99 µs (50 ms pacing)", "stream_gap_p99_us"),
+        (f"stream: chunks received ({meta['streams']} streams × (20 + [DONE]))", "stream_chunks"),
+        ("RSS idle MB (whole tree)", "rss_idle_mb"), ("RSS idle MB per worker", "rss_idle_per_worker_mb"),
+        ("RSS under load MB", "rss_load_mb"), (f"RSS growth with {meta['streams']} streams MB", "stream_rss_growth_mb"),
+        ("errors", "errors"),
+    ]
+    lines = [f"Measured {meta['date']} on {meta['machine']} (kernel {meta['kernel']}), {meta['rounds']} interleaved rounds "
+             f"of {meta['duration_s']} s{' (smoke run)' if meta['smoke'] else ''}.", "",
+             "| figure | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+    for label, key in rows:
+        cells = []
+        for c in cols:
+            v = res.get(c, {}).get(key, "")
+            cells.append("–" if v == "" else str(v))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
