@@ -89,15 +89,20 @@ asio::awaitable<bool> read_response(tcp::socket& s, std::string& buf, OnChunk on
   }
 }
 
-asio::awaitable<void> closed_loop(const Args& a, Stats& st, Clock::time_point end, Clock::time_point* schedule,
-                                  double interval_us) {
-  tcp::socket s(co_await asio::this_coro::executor);
+asio::awaitable<bool> connect(tcp::socket& s, const Args& a, Stats& st) {
   auto [cec] = co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), a.port), kTuple);
   if (cec) {
     ++st.errors;
-    co_return;
+    co_return false;
   }
   s.set_option(tcp::no_delay(true));
+  co_return true;
+}
+
+asio::awaitable<void> closed_loop(const Args& a, Stats& st, Clock::time_point end, Clock::time_point* schedule,
+                                  double interval_us) {
+  tcp::socket s(co_await asio::this_coro::executor);
+  if (!co_await connect(s, a, st)) co_return;
   const std::string req = request_bytes(a, a.body);
   std::string buf;
   asio::steady_timer timer(s.get_executor());
@@ -125,12 +130,7 @@ asio::awaitable<void> closed_loop(const Args& a, Stats& st, Clock::time_point en
 
 asio::awaitable<void> one_stream(const Args& a, Stats& st) {
   tcp::socket s(co_await asio::this_coro::executor);
-  auto [cec] = co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), a.port), kTuple);
-  if (cec) {
-    ++st.errors;
-    co_return;
-  }
-  s.set_option(tcp::no_delay(true));
+  if (!co_await connect(s, a, st)) co_return;
   std::string body = a.body;
   if (body.find("\"stream\"") == std::string::npos) body.insert(1, "\"stream\":true,");
   const std::string req = request_bytes(a, body);

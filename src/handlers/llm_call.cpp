@@ -67,12 +67,24 @@ Error annotate(Error e, const std::string& group, const std::vector<std::string>
   return e;
 }
 
+bool LlmCall::blocked_by_content_filter(const Outcome& o, const std::string& group) const {
+  if (o.streaming || ctx_.endpoint != Endpoint::kChat || !router_.content_filter_falls_back(group)) return false;
+  std::string_view body = o.body;
+  for (std::string_view needle : {"\"finish_reason\":\"content_filter\"", "\"finish_reason\": \"content_filter\""})
+    if (body.find(needle) != std::string_view::npos) return true;
+  return false;
+}
+
 asio::awaitable<Result<Outcome>> LlmCall::run() { co_return co_await with_fallbacks(ctx_.requested_model); }
 
 asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& model) {
   auto sel = router_.resolve(model);
   if (!sel) co_return sel.error();
   auto result = co_await with_retries(*sel);
+  if (result && blocked_by_content_filter(*result, sel->model_group)) {
+    result = Error::make(ErrorKind::kContentPolicyViolation, 400,
+                         "litellm.ContentPolicyViolationError: Response output was blocked.");
+  }
   if (result) co_return result;
   Error original = result.error();
   std::vector<std::string> groups =

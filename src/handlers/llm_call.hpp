@@ -64,6 +64,7 @@ class LlmCall {
   boost::asio::awaitable<Result<Outcome>> with_retries(const router::Selection& sel);
   boost::asio::awaitable<Result<Outcome>> attempt(const router::Candidate& c, const std::string& group);
   Result<Outcome> mock_outcome(const router::Candidate& c, const config::Json& mock);
+  bool blocked_by_content_filter(const Outcome& o, const std::string& group) const;
 
   const config::Config& cfg_;
   router::Router& router_;

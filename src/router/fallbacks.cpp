@@ -56,6 +56,19 @@ std::vector<std::string> entries_for(const config::Json& list, const std::string
 
 }  // namespace
 
+bool Router::content_filter_falls_back(const std::string& group) const {
+  const auto& rs = config_->router_settings;
+  const auto& ls = config_->litellm_settings;
+  bool found = false;
+  if (has_content_policy_fallbacks()) {
+    entries_for(fallback_list(rs.content_policy_fallbacks, ls.content_policy_fallbacks), group, found);
+    return found;
+  }
+  if (!rs.default_fallbacks.empty() || !ls.default_fallbacks.empty()) return true;
+  entries_for(fallback_list(rs.fallbacks, ls.fallbacks), "*", found);
+  return found;
+}
+
 std::vector<std::string> Router::fallbacks_for(const Error& e, const std::string& group) const {
   const auto& rs = config_->router_settings;
   const auto& ls = config_->litellm_settings;

@@ -170,3 +170,19 @@ def test_Stream_RetriedBeforeFirstByte(upstreams, start_proxy):
     chunks = list(proxy.client().chat.completions.create(model="g", messages=MSG, stream=True))
     assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert len(good.requests()) == 1
+
+
+def test_ContentFilterOnSuccess_GoesToContentPolicyFallbacks(upstreams, start_proxy):
+    filtered, clean = upstreams(2)
+    cfg = config([dep("strict", filtered, mock_upstream={"finish_reason": "content_filter", "content": ""}),
+                  dep("lenient", clean, mock_upstream={"content": "allowed answer"})],
+                 num_retries=0, content_policy_fallbacks=[{"strict": ["lenient"]}])
+    proxy = start_proxy(cfg)
+    r = proxy.client().chat.completions.create(model="strict", messages=MSG)
+    assert r.choices[0].message.content == "allowed answer"
+    # Without an entry for the group the filtered answer is returned as it is.
+    cfg2 = config([dep("strict", filtered, mock_upstream={"finish_reason": "content_filter", "content": ""}),
+                   dep("lenient", clean)], num_retries=0, content_policy_fallbacks=[{"other": ["lenient"]}])
+    proxy2 = start_proxy(cfg2)
+    r2 = proxy2.client().chat.completions.create(model="strict", messages=MSG)
+    assert r2.choices[0].finish_reason == "content_filter"

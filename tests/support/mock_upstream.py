@@ -105,7 +105,7 @@ class _Handler(BaseHTTPRequestHandler):
             "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content,
                                                  "reasoning_content": script.get("reasoning")},
-                         "finish_reason": "stop"}],
+                         "finish_reason": script.get("finish_reason", "stop")}],
             "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}})
 
     def _chunk(self, data: bytes):

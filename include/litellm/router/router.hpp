@@ -85,6 +85,9 @@ class Router {
   bool has_fallbacks() const;
   bool has_context_window_fallbacks() const;
   bool has_content_policy_fallbacks() const;
+  // LiteLLM §6.4: a successful answer with finish_reason "content_filter" goes to the fallbacks when
+  // content_policy_fallbacks has an entry for the group, or (none configured) a "*" fallback exists.
+  bool content_filter_falls_back(const std::string& group) const;
   // x-ratelimit-* for a group from rpm/tpm usage this minute (empty when no rpm/tpm is set).
   std::vector<std::pair<std::string, std::string>> ratelimit_headers(const Selection& selection);
 
