@@ -201,6 +201,9 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   in.api_base = dep.api_base;
   in.api_key = dep.api_key;
   in.drop_keys = dep.drop_keys;
+  in.drop_params = dep.config->params.drop_params.value_or(cfg_.litellm_settings.drop_params);
+  if (const auto* dp = json::find(ctx_.members, "drop_params"))
+    in.drop_params = json::as_bool(dp->value).value_or(in.drop_params);
   in.default_params = &cfg_.router_settings.default_litellm_params;
   auto call = dep.provider->build(in);
   if (!call) co_return fail(std::move(call.error()));
@@ -256,6 +259,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   // Streaming: the attempt succeeds with its first frame; failures before it can still be retried.
   o.streaming = true;
   o.translator = dep.provider->stream_translator(ctx_.endpoint);
+  o.translator->set_include_usage(ctx_.include_usage);
   while (o.frames.empty() && !o.upstream_ended) {
     auto part = co_await ex->read_some();
     Status st = part ? (part->empty() ? o.translator->finish(o.frames) : o.translator->feed(*part, o.frames))

@@ -38,6 +38,18 @@ std::string upstream_message(std::string_view body) {
 
 }  // namespace
 
+Error unsupported_params(const std::string& provider, const std::vector<std::string>& params, const std::string& model) {
+  std::string list = "[";
+  for (size_t i = 0; i < params.size(); ++i) list += (i ? ", '" : "'") + params[i] + "'";
+  list += "]";
+  return Error::make(ErrorKind::kUnsupportedParams, 400,
+                     "litellm.UnsupportedParamsError: " + provider + " does not support parameters: " + list +
+                         ", for model=" + model +
+                         ". To drop these, set `litellm.drop_params=True` or for proxy:\n\n`litellm_settings:\n "
+                         "drop_params: true`\n. \n If you want to use these params dynamically send "
+                         "allowed_openai_params=" + list + " in your request.");
+}
+
 bool is_context_window_error(std::string_view message) {
   const std::string m = lower(message);
   if (contains(m, "string_above_max_length")) return false;

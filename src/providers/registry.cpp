@@ -2,6 +2,7 @@
 #include "litellm/providers/registry.hpp"
 
 #include "litellm/common/strings.hpp"
+#include "ollama/ollama_chat.hpp"
 #include "openai/openai_compatible.hpp"
 
 namespace litellm::providers {
@@ -63,7 +64,8 @@ Registry::Registry() {
   add(compat("litellm_proxy", "Litellm_proxyException", "", {"LITELLM_PROXY_API_BASE"}, {"LITELLM_PROXY_API_KEY"}));
   add(compat("openai_like", "OpenAILikeException", "", {}, {}));
   add(compat("custom_openai", "OpenAIException", "", {}, {}));
-  for (const char* name : {"anthropic", "gemini", "vertex_ai", "vertex_ai_beta", "ollama", "ollama_chat",
+  providers_["ollama_chat"] = std::make_unique<ollama::OllamaChat>();
+  for (const char* name : {"anthropic", "gemini", "vertex_ai", "vertex_ai_beta", "ollama",
                            "azure", "azure_ai", "bedrock", "cohere", "cohere_chat", "huggingface",
                            "replicate", "sagemaker", "watsonx", "databricks", "anthropic_text"}) {
     providers_[name] = std::make_unique<NotYetImplemented>(ProviderInfo{name, "Exception", "", {}, {}, false});

@@ -83,6 +83,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         model = body.get("model", "unknown")
         content = script.get("content", "Hello from the mock upstream.")
+        if self.path.endswith("/api/chat"):
+            self._ollama_chat(body, script, model, content)
+            return
         if self.path.endswith("/embeddings"):
             inputs = body.get("input", "")
             n = len(inputs) if isinstance(inputs, list) else 1
@@ -107,6 +110,39 @@ class _Handler(BaseHTTPRequestHandler):
                                                  "reasoning_content": script.get("reasoning")},
                          "finish_reason": script.get("finish_reason", "stop")}],
             "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}})
+
+    def _ollama_chat(self, body, script, model, content):
+        """Ollama's native /api/chat: one JSON answer, or NDJSON lines ending with done: true."""
+        tool_calls = script.get("tool_calls")
+        if not body.get("stream"):
+            msg = {"role": "assistant", "content": content}
+            if script.get("reasoning"):
+                msg["thinking"] = script["reasoning"]
+            if tool_calls:
+                msg["tool_calls"] = tool_calls
+            self._send_json(200, {"model": model, "created_at": "2026-01-01T00:00:00Z", "message": msg, "done": True,
+                                  "done_reason": script.get("done_reason", "stop"), "prompt_eval_count": 12,
+                                  "eval_count": 8})
+            return
+        self.send_response(200)
+        self.send_header("content-type", "application/x-ndjson")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        lines = []
+        if script.get("reasoning"):
+            lines.append({"model": model, "message": {"role": "assistant", "content": "", "thinking": script["reasoning"]},
+                          "done": False})
+        for word in content.split(" "):
+            lines.append({"model": model, "message": {"role": "assistant", "content": word + " "}, "done": False})
+        if tool_calls:
+            lines.append({"model": model, "message": {"role": "assistant", "content": "", "tool_calls": tool_calls},
+                          "done": False})
+        lines.append({"model": model, "message": {"role": "assistant", "content": ""}, "done": True,
+                      "done_reason": script.get("done_reason", "stop"), "prompt_eval_count": 12,
+                      "eval_count": len(lines)})
+        for line in lines:
+            self._chunk(json.dumps(line).encode() + b"\n")
+        self._chunk(b"")
 
     def _chunk(self, data: bytes):
         self.wfile.write(b"%x\r\n" % len(data) + data + b"\r\n")

@@ -48,6 +48,7 @@ struct CallInput {
   std::string api_base;        // resolved (config, environment, provider default)
   std::optional<std::string> api_key;
   std::vector<std::string> drop_keys;            // additional_drop_params (global + deployment)
+  bool drop_params = false;                      // drop unsupported OpenAI params instead of a 400
   const config::Json* default_params = nullptr;  // router_settings.default_litellm_params
 };
 
@@ -69,9 +70,12 @@ class StreamTranslator {
   // True once the upstream signalled a clean end ([DONE] or equivalent).
   bool done() const { return done_; }
   const Usage& usage() const { return usage_; }
+  // Translating providers emit a final usage chunk when the client asked for one.
+  void set_include_usage(bool on) { include_usage_ = on; }
 
  protected:
   bool done_ = false;
+  bool include_usage_ = false;
   Usage usage_;
 };
 
@@ -91,6 +95,9 @@ class Provider {
 // LiteLLM's mapping from an upstream HTTP error to its exception classes (exception_mapping_utils).
 Error map_http_error(const std::string& exception_name, int status, std::string_view body,
                      const Headers& headers);
+// LiteLLM's UnsupportedParamsError (400) for params a provider cannot take without drop_params.
+Error unsupported_params(const std::string& provider, const std::vector<std::string>& params, const std::string& model);
+
 // Text checks LiteLLM uses to refine a 400.
 bool is_context_window_error(std::string_view message);
 bool is_content_policy_error(std::string_view message);

@@ -1,0 +1,95 @@
+"""Native provider wire formats through the real binary, with the OpenAI SDK as client."""
+import json
+
+import openai
+import pytest
+import requests
+
+from conftest import MASTER_KEY
+
+MSG = [{"role": "user", "content": "hi"}]
+
+
+def seed_shaped(mock):
+    """Like the seed report: kimi-k2 and deepseek-v3 on Ollama Cloud with OLLAMA_API_KEY."""
+    base = f"http://127.0.0.1:{mock.port}"
+    return {"model_list": [
+        {"model_name": "kimi-k2", "litellm_params": {"model": "ollama_chat/kimi-k2:1t", "api_base": base,
+                                                     "api_key": "os.environ/OLLAMA_API_KEY"}},
+        {"model_name": "deepseek-v3", "litellm_params": {"model": "ollama_chat/deepseek-v3.1:671b", "api_base": base,
+                                                         "api_key": "os.environ/OLLAMA_API_KEY"}}],
+        "general_settings": {"master_key": MASTER_KEY},
+        "router_settings": {"num_retries": 0}}
+
+
+@pytest.fixture
+def proxy(mock, start_proxy):
+    return start_proxy(seed_shaped(mock), env={"OLLAMA_API_KEY": "ollama-cloud-key-123"})
+
+
+def test_OllamaChat_NonStreaming(mock, proxy):
+    r = proxy.client().chat.completions.create(model="kimi-k2", messages=MSG, max_tokens=50,
+                                               extra_body={"mock_upstream": {"content": "Hello there", "reasoning": "hmm"}})
+    assert r.choices[0].message.content == "Hello there"
+    assert r.choices[0].message.model_extra["reasoning_content"] == "hmm"
+    assert r.choices[0].finish_reason == "stop"
+    assert r.usage.total_tokens == 20
+    sent = mock.requests()[-1]
+    assert sent["path"] == "/api/chat"
+    assert sent["headers"]["authorization"] == "Bearer ollama-cloud-key-123"
+    assert sent["body"]["model"] == "kimi-k2:1t"
+    assert sent["body"]["options"] == {"num_predict": 50}
+    assert sent["body"]["stream"] is False
+
+
+def test_OllamaChat_StreamingWithUsageAndReasoning(mock, proxy):
+    chunks = list(proxy.client().chat.completions.create(
+        model="deepseek-v3", messages=MSG, stream=True, stream_options={"include_usage": True},
+        extra_body={"mock_upstream": {"content": "one two three", "reasoning": "thinking"}}))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "one two three "
+    assert chunks[0].choices[0].delta.model_extra.get("reasoning_content") == "thinking"
+    finishes = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert finishes == ["stop"]
+    assert chunks[-1].usage.completion_tokens > 0
+
+
+def test_OllamaChat_ToolCalls_StreamedAndNot(mock, proxy):
+    calls = [{"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]
+    tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
+    r = proxy.client().chat.completions.create(model="kimi-k2", messages=MSG, tools=tools,
+                                               extra_body={"mock_upstream": {"content": "", "tool_calls": calls}})
+    tc = r.choices[0].message.tool_calls[0]
+    assert (tc.function.name, json.loads(tc.function.arguments)) == ("get_weather", {"city": "Paris"})
+    assert r.choices[0].finish_reason == "tool_calls"
+    assert mock.requests()[-1]["body"]["tools"] == tools       # sent natively
+    chunks = list(proxy.client().chat.completions.create(
+        model="kimi-k2", messages=MSG, tools=tools, stream=True,
+        extra_body={"mock_upstream": {"content": "ok", "tool_calls": calls}}))
+    deltas = [tc for c in chunks if c.choices for tc in (c.choices[0].delta.tool_calls or [])]
+    assert deltas[0].function.name == "get_weather" and deltas[0].index == 0
+    assert [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason] == ["tool_calls"]
+
+
+def test_OllamaChat_LengthFinishReason(mock, proxy):
+    r = proxy.client().chat.completions.create(model="kimi-k2", messages=MSG,
+                                               extra_body={"mock_upstream": {"done_reason": "length"}})
+    assert r.choices[0].finish_reason == "length"
+
+
+def test_OllamaChat_RateLimitReachesSdk(mock, proxy):
+    with pytest.raises(openai.RateLimitError) as info:
+        proxy.client().chat.completions.create(model="kimi-k2", messages=MSG,
+                                               extra_body={"mock_upstream": {"status": 429, "message": "weekly limit"}})
+    assert info.value.body["message"].startswith("litellm.RateLimitError: OllamaException - weekly limit")
+
+
+def test_OllamaChat_UnsupportedParam_400_UnlessDropParams(mock, start_proxy):
+    cfg = seed_shaped(mock)
+    p = start_proxy(cfg, env={"OLLAMA_API_KEY": "k"})
+    with pytest.raises(openai.BadRequestError) as info:
+        p.client().chat.completions.create(model="kimi-k2", messages=MSG, logit_bias={"1": 1})
+    assert "does not support parameters: ['logit_bias']" in info.value.body["message"]
+    cfg["litellm_settings"] = {"drop_params": True}
+    p2 = start_proxy(cfg, env={"OLLAMA_API_KEY": "k"})
+    assert p2.client().chat.completions.create(model="kimi-k2", messages=MSG, logit_bias={"1": 1}).choices
