@@ -2,6 +2,7 @@
 #include "litellm/providers/registry.hpp"
 
 #include "litellm/common/strings.hpp"
+#include "azure/azure.hpp"
 #include "ollama/ollama_chat.hpp"
 #include "openai/openai_compatible.hpp"
 
@@ -65,8 +66,9 @@ Registry::Registry() {
   add(compat("openai_like", "OpenAILikeException", "", {}, {}));
   add(compat("custom_openai", "OpenAIException", "", {}, {}));
   providers_["ollama_chat"] = std::make_unique<ollama::OllamaChat>();
+  providers_["azure"] = std::make_unique<azure::Azure>();
   for (const char* name : {"anthropic", "gemini", "vertex_ai", "vertex_ai_beta", "ollama",
-                           "azure", "azure_ai", "bedrock", "cohere", "cohere_chat", "huggingface",
+                           "azure_ai", "bedrock", "cohere", "cohere_chat", "huggingface",
                            "replicate", "sagemaker", "watsonx", "databricks", "anthropic_text"}) {
     providers_[name] = std::make_unique<NotYetImplemented>(ProviderInfo{name, "Exception", "", {}, {}, false});
   }

@@ -93,3 +93,27 @@ def test_OllamaChat_UnsupportedParam_400_UnlessDropParams(mock, start_proxy):
     cfg["litellm_settings"] = {"drop_params": True}
     p2 = start_proxy(cfg, env={"OLLAMA_API_KEY": "k"})
     assert p2.client().chat.completions.create(model="kimi-k2", messages=MSG, logit_bias={"1": 1}).choices
+
+
+def test_Azure_DeploymentUrlApiVersionAndKeyHeader(mock, start_proxy):
+    cfg = {"model_list": [
+        {"model_name": "gpt-4o-azure", "litellm_params": {"model": "azure/my-gpt4o-deployment", "api_base": f"http://127.0.0.1:{mock.port}",
+                                                          "api_key": "azure-key-1", "api_version": "2024-10-21"}},
+        {"model_name": "azure-embed", "litellm_params": {"model": "azure/embed-dep", "api_base": f"http://127.0.0.1:{mock.port}",
+                                                         "api_key": "azure-key-1"}}],
+        "general_settings": {"master_key": MASTER_KEY}}
+    proxy = start_proxy(cfg)
+    client = proxy.client()
+    r = client.chat.completions.create(model="gpt-4o-azure", messages=MSG, extra_body={"mock_upstream": {"content": "from azure"}})
+    assert r.choices[0].message.content == "from azure"
+    sent = mock.requests()[-1]
+    assert sent["path"] == "/openai/deployments/my-gpt4o-deployment/chat/completions?api-version=2024-10-21"
+    assert sent["headers"]["api-key"] == "azure-key-1" and "authorization" not in sent["headers"]
+    chunks = list(client.chat.completions.create(model="gpt-4o-azure", messages=MSG, stream=True))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    client.embeddings.create(model="azure-embed", input="x")
+    assert mock.requests()[-1]["path"] == "/openai/deployments/embed-dep/embeddings?api-version=2025-02-01-preview"
+    with pytest.raises(openai.BadRequestError) as info:
+        client.chat.completions.create(model="gpt-4o-azure", messages=MSG, extra_body={"mock_upstream": {
+            "status": 400, "message": "The response was filtered due to the prompt triggering Azure OpenAI's content management policy."}})
+    assert info.value.body["message"].startswith("litellm.ContentPolicyViolationError: AzureException")

@@ -83,10 +83,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         model = body.get("model", "unknown")
         content = script.get("content", "Hello from the mock upstream.")
-        if self.path.endswith("/api/chat"):
+        path = self.path.split("?", 1)[0]
+        if path.endswith("/api/chat"):
             self._ollama_chat(body, script, model, content)
             return
-        if self.path.endswith("/embeddings"):
+        if path.endswith("/embeddings"):
             inputs = body.get("input", "")
             n = len(inputs) if isinstance(inputs, list) else 1
             self._send_json(200, {"object": "list", "model": model,
@@ -94,7 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
                                            for i in range(n)],
                                   "usage": {"prompt_tokens": 4 * n, "total_tokens": 4 * n}})
             return
-        if self.path.endswith("/completions") and not self.path.endswith("/chat/completions"):
+        if path.endswith("/completions") and not path.endswith("/chat/completions"):
             self._send_json(200, {"id": "cmpl-mock", "object": "text_completion", "created": int(time.time()),
                                   "model": model, "choices": [{"text": content, "index": 0, "logprobs": None,
                                                                "finish_reason": "stop"}],

@@ -6,6 +6,7 @@
 #include "litellm/config/loader.hpp"
 #include "litellm/providers/mock.hpp"
 #include "litellm/providers/registry.hpp"
+#include "providers/azure/azure.hpp"
 #include "providers/openai/openai_compatible.hpp"
 
 using namespace litellm;
@@ -110,4 +111,14 @@ TEST(Mock, ErrorsAndShapes) {
   EXPECT_EQ(chat["usage"]["total_tokens"], 30);
   auto frames = mock::chat_stream("m", "a b", true);
   ASSERT_EQ(frames.size(), 4u);  // two words, the finish chunk, the usage chunk
+}
+
+TEST(Azure, EndpointUrls) {
+  using providers::azure::endpoint_url;
+  EXPECT_EQ(endpoint_url("https://r.openai.azure.com", "dep", "2024-10-21", Endpoint::kChat),
+            "https://r.openai.azure.com/openai/deployments/dep/chat/completions?api-version=2024-10-21");
+  EXPECT_EQ(endpoint_url("https://r.openai.azure.com/openai/deployments/x", "dep", "2024-10-21", Endpoint::kEmbedding),
+            "https://r.openai.azure.com/openai/deployments/x/embeddings?api-version=2024-10-21");
+  EXPECT_EQ(endpoint_url("https://r.openai.azure.com", "dep", "preview", Endpoint::kChat),
+            "https://r.openai.azure.com/openai/v1/chat/completions?api-version=preview");
 }

@@ -21,6 +21,7 @@ const char* endpoint_suffix(Endpoint e) {
 
 class OpenAIStream final : public StreamTranslator {
  public:
+  explicit OpenAIStream(std::string exception_name) : exception_name_(std::move(exception_name)) {}
   Status feed(std::string_view bytes, std::string& out) override {
     events_.clear();
     parser_.feed(bytes, events_);
@@ -42,7 +43,7 @@ class OpenAIStream final : public StreamTranslator {
         continue;
       }
       if (ev.event == "error" || (data.find("\"error\"") != std::string_view::npos && is_error(data))) {
-        return map_http_error("OpenAIException", 500, data, {});
+        return map_http_error(exception_name_, 500, data, {});
       }
       if (data.find("\"usage\"") != std::string_view::npos) read_usage(data, usage_);
       out.append("data: ");
@@ -57,6 +58,7 @@ class OpenAIStream final : public StreamTranslator {
     return json::scan_object(data, m, err) && json::find(m, "error") != nullptr &&
            json::find(m, "choices") == nullptr;
   }
+  std::string exception_name_;
   sse::Parser parser_;
   std::vector<sse::Event> events_;
 };
@@ -139,8 +141,12 @@ Result<std::string> OpenAICompatible::translate_response(Endpoint, std::string&&
   return std::move(body);
 }
 
+std::unique_ptr<StreamTranslator> make_sse_relay(std::string exception_name) {
+  return std::make_unique<OpenAIStream>(std::move(exception_name));
+}
+
 std::unique_ptr<StreamTranslator> OpenAICompatible::stream_translator(Endpoint) const {
-  return std::make_unique<OpenAIStream>();
+  return make_sse_relay(info_.exception_name);
 }
 
 }  // namespace litellm::providers::openai

@@ -18,6 +18,9 @@ class OpenAICompatible final : public Provider {
   ProviderInfo info_;
 };
 
+// The OpenAI SSE relay (frames passed through, [DONE], usage and in-stream errors detected).
+std::unique_ptr<StreamTranslator> make_sse_relay(std::string exception_name);
+
 // Request keys that LiteLLM consumes itself and never sends to a provider.
 bool is_litellm_only_key(std::string_view key);
 
