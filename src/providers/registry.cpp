@@ -3,6 +3,7 @@
 
 #include "litellm/common/strings.hpp"
 #include "azure/azure.hpp"
+#include "gemini/gemini.hpp"
 #include "ollama/ollama_chat.hpp"
 #include "openai/openai_compatible.hpp"
 
@@ -67,7 +68,8 @@ Registry::Registry() {
   add(compat("custom_openai", "OpenAIException", "", {}, {}));
   providers_["ollama_chat"] = std::make_unique<ollama::OllamaChat>();
   providers_["azure"] = std::make_unique<azure::Azure>();
-  for (const char* name : {"anthropic", "gemini", "vertex_ai", "vertex_ai_beta", "ollama",
+  providers_["gemini"] = std::make_unique<gemini::Gemini>();
+  for (const char* name : {"anthropic", "vertex_ai", "vertex_ai_beta", "ollama",
                            "azure_ai", "bedrock", "cohere", "cohere_chat", "huggingface",
                            "replicate", "sagemaker", "watsonx", "databricks", "anthropic_text"}) {
     providers_[name] = std::make_unique<NotYetImplemented>(ProviderInfo{name, "Exception", "", {}, {}, false});

@@ -117,3 +117,51 @@ def test_Azure_DeploymentUrlApiVersionAndKeyHeader(mock, start_proxy):
         client.chat.completions.create(model="gpt-4o-azure", messages=MSG, extra_body={"mock_upstream": {
             "status": 400, "message": "The response was filtered due to the prompt triggering Azure OpenAI's content management policy."}})
     assert info.value.body["message"].startswith("litellm.ContentPolicyViolationError: AzureException")
+
+
+@pytest.fixture
+def gemini_proxy(mock, start_proxy):
+    base = f"http://127.0.0.1:{mock.port}/v1beta"
+    cfg = {"model_list": [
+        {"model_name": "gemini-2.5-flash", "litellm_params": {"model": "gemini/gemini-2.5-flash", "api_base": base,
+                                                              "api_key": "os.environ/GEMINI_API_KEY"}},
+        {"model_name": "gemini-limited", "litellm_params": {"model": "gemini/gemini-429", "api_base": base}},
+        {"model_name": "gemini-badkey", "litellm_params": {"model": "gemini/gemini-badkey", "api_base": base}},
+        {"model_name": "gemini-embed", "litellm_params": {"model": "gemini/text-embedding-004", "api_base": base}}],
+        "general_settings": {"master_key": MASTER_KEY}, "router_settings": {"num_retries": 0}}
+    return start_proxy(cfg, env={"GEMINI_API_KEY": "gemini-key-xyz"})
+
+
+def test_Gemini_ChatStreamToolsEmbeddings(mock, gemini_proxy):
+    client = gemini_proxy.client()
+    r = client.chat.completions.create(model="gemini-2.5-flash", max_tokens=20, reasoning_effort="low",
+                                       messages=[{"role": "system", "content": "Be short."}, {"role": "user", "content": "hello"}])
+    assert r.choices[0].message.content == "echo: hello"
+    assert r.choices[0].message.model_extra["reasoning_content"] == "pondering"
+    assert (r.usage.prompt_tokens, r.usage.completion_tokens, r.usage.total_tokens) == (9, 7, 16)
+    sent = mock.requests()[-1]
+    assert sent["path"] == "/v1beta/models/gemini-2.5-flash:generateContent"
+    assert sent["headers"]["x-goog-api-key"] == "gemini-key-xyz"
+    assert sent["body"]["systemInstruction"] == {"parts": [{"text": "Be short."}]}
+    assert sent["body"]["generationConfig"] == {"maxOutputTokens": 20,
+                                                "thinkingConfig": {"thinkingBudget": 1024, "includeThoughts": True}}
+    chunks = list(client.chat.completions.create(model="gemini-2.5-flash", messages=MSG, stream=True,
+                                                 stream_options={"include_usage": True}))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "echo: hi"
+    assert mock.requests()[-1]["path"] == "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+    assert chunks[-1].usage.total_tokens == 16
+    tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
+    t = client.chat.completions.create(model="gemini-2.5-flash", messages=MSG, tools=tools)
+    assert t.choices[0].finish_reason == "tool_calls"
+    assert json.loads(t.choices[0].message.tool_calls[0].function.arguments) == {"city": "Paris"}
+    st = list(client.chat.completions.create(model="gemini-2.5-flash", messages=MSG, tools=tools, stream=True))
+    assert [c.choices[0].finish_reason for c in st if c.choices and c.choices[0].finish_reason] == ["tool_calls"]
+    e = client.embeddings.create(model="gemini-embed", input=["a", "b"])
+    assert [d.embedding[2] for d in e.data] == [0.0, 1.0]
+
+
+def test_Gemini_ErrorsMapToSdkClasses(gemini_proxy):
+    with pytest.raises(openai.RateLimitError):
+        gemini_proxy.client().chat.completions.create(model="gemini-limited", messages=MSG)
+    with pytest.raises(openai.AuthenticationError):
+        gemini_proxy.client().chat.completions.create(model="gemini-badkey", messages=MSG)

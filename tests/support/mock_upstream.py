@@ -84,6 +84,9 @@ class _Handler(BaseHTTPRequestHandler):
         model = body.get("model", "unknown")
         content = script.get("content", "Hello from the mock upstream.")
         path = self.path.split("?", 1)[0]
+        if ":generateContent" in path or ":streamGenerateContent" in path or ":batchEmbedContents" in path:
+            self._gemini(path, body)
+            return
         if path.endswith("/api/chat"):
             self._ollama_chat(body, script, model, content)
             return
@@ -111,6 +114,49 @@ class _Handler(BaseHTTPRequestHandler):
                                                  "reasoning_content": script.get("reasoning")},
                          "finish_reason": script.get("finish_reason", "stop")}],
             "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}})
+
+    def _gemini(self, path, body):
+        """Gemini's generateContent family. Scripted by the model name (the body has no room for a script):
+        a model containing "429" answers RESOURCE_EXHAUSTED, "badkey" an invalid-key 400; otherwise the answer
+        echoes the last user text, or calls the first declared function when tools are given."""
+        model = path.split("/models/")[1].split(":")[0]
+        if "429" in model:
+            self._send_json(429, {"error": {"code": 429, "message": "Quota exceeded for quota metric", "status": "RESOURCE_EXHAUSTED"}})
+            return
+        if "badkey" in model:
+            self._send_json(400, {"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.",
+                                            "status": "INVALID_ARGUMENT"}})
+            return
+        if ":batchEmbedContents" in path:
+            self._send_json(200, {"embeddings": [{"values": [0.1, 0.2, float(i)]} for i, _ in enumerate(body["requests"])]})
+            return
+        last = ""
+        for c in body.get("contents", []):
+            for p in c.get("parts", []):
+                if "text" in p:
+                    last = p["text"]
+        decls = [d for t in body.get("tools", []) for d in t.get("functionDeclarations", [])]
+        usage = {"promptTokenCount": 9, "candidatesTokenCount": 4, "thoughtsTokenCount": 3, "totalTokenCount": 16}
+        if decls:
+            parts = [{"functionCall": {"name": decls[0]["name"], "args": {"city": "Paris"}}}]
+        else:
+            parts = [{"text": "pondering", "thought": True}, {"text": "echo: " + last}]
+        if ":streamGenerateContent" not in path:
+            self._send_json(200, {"candidates": [{"content": {"role": "model", "parts": parts}, "finishReason": "STOP",
+                                                  "index": 0}], "usageMetadata": usage, "modelVersion": model,
+                                  "responseId": "resp-1"})
+            return
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        for p in parts:
+            self._chunk(b"data: " + json.dumps({"candidates": [{"content": {"role": "model", "parts": [p]}, "index": 0}],
+                                                "usageMetadata": usage}).encode() + b"\r\n\r\n")
+        self._chunk(b"data: " + json.dumps({"candidates": [{"content": {"role": "model", "parts": [{"text": ""}]},
+                                                            "finishReason": "STOP", "index": 0}],
+                                            "usageMetadata": usage}).encode() + b"\r\n\r\n")
+        self._chunk(b"")
 
     def _ollama_chat(self, body, script, model, content):
         """Ollama's native /api/chat: one JSON answer, or NDJSON lines ending with done: true."""
