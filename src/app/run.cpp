@@ -57,12 +57,19 @@ std::optional<Loaded> load(const CliOptions& cli, bool report) {
     if (auto t = env("REQUEST_TIMEOUT")) cfg->litellm_settings.request_timeout = std::strtod(t->c_str(), nullptr);
   if (cfg->litellm_settings.json_logs) logging::set_json(true);
   if (cfg->litellm_settings.set_verbose) logging::set_level(spdlog::level::debug);
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings, errors;
   Loaded l;
   l.config = cfg;
-  l.router = router::Router::create(cfg, warnings);
+  l.router = router::Router::create(cfg, warnings, &errors);
   if (report)
     for (const auto& w : warnings) LOG_WARN("config: {}", w);
+  if (!errors.empty()) {
+    if (report) {
+      std::fprintf(stderr, "LiteLLM: config invalid (%zu error%s)\n", errors.size(), errors.size() == 1 ? "" : "s");
+      for (const auto& e : errors) std::fprintf(stderr, "  %s\n", e.c_str());
+    }
+    return std::nullopt;
+  }
   return l;
 }
 

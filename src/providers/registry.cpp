@@ -69,8 +69,17 @@ Registry::Registry() {
   providers_["ollama_chat"] = std::make_unique<ollama::OllamaChat>();
   providers_["azure"] = std::make_unique<azure::Azure>();
   providers_["gemini"] = std::make_unique<gemini::Gemini>();
-  for (const char* name : {"anthropic", "vertex_ai", "vertex_ai_beta", "ollama",
-                           "azure_ai", "bedrock", "cohere", "cohere_chat", "huggingface",
+  // Vertex AI and Bedrock need service-account OAuth and SigV4 signing: refused at startup, so that
+  // a config relying on them fails loudly instead of at the first request.
+  for (const char* name : {"vertex_ai", "vertex_ai_beta", "bedrock"}) {
+    ProviderInfo info{name, "Exception", "", {}, {}, false};
+    info.startup_error = std::string("provider '") + name +
+                         "/' is not supported by litellm-cpp yet (its authentication is not implemented; see "
+                         "docs/compatibility.md)";
+    providers_[name] = std::make_unique<NotYetImplemented>(std::move(info));
+  }
+  for (const char* name : {"anthropic", "ollama",
+                           "azure_ai", "cohere", "cohere_chat", "huggingface",
                            "replicate", "sagemaker", "watsonx", "databricks", "anthropic_text"}) {
     providers_[name] = std::make_unique<NotYetImplemented>(ProviderInfo{name, "Exception", "", {}, {}, false});
   }

@@ -61,7 +61,8 @@ size_t weighted_index(const std::vector<double>& weights, double u) {
   return weights.size() - 1;
 }
 
-std::unique_ptr<Router> Router::create(config::ConfigPtr cfg, std::vector<std::string>& warnings) {
+std::unique_ptr<Router> Router::create(config::ConfigPtr cfg, std::vector<std::string>& warnings,
+                                       std::vector<std::string>* errors) {
   std::unique_ptr<Router> r(new Router(cfg));
   r->options_ = RouterOptions::from(*cfg, warnings);
   r->state_ = state::make_in_process_state();
@@ -79,7 +80,9 @@ std::unique_ptr<Router> Router::create(config::ConfigPtr cfg, std::vector<std::s
     rd.config = &d;
     rd.provider = resolved->provider;
     rd.provider_model = resolved->model;
-    if (!rd.provider->info().implemented) {
+    if (!rd.provider->info().startup_error.empty() && errors != nullptr) {
+      errors->push_back(path + ": " + rd.provider->info().startup_error);
+    } else if (!rd.provider->info().implemented) {
       warnings.push_back(path + ": provider '" + rd.provider->info().name +
                          "' is not implemented in this build yet; requests to '" + d.model_name +
                          "' will fail with a clear error");

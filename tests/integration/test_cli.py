@@ -172,3 +172,13 @@ def test_HttpsUpstream_VerifiesCertificates(start_proxy, tls_files):
         assert "certificate verify failed" in info.value.body["message"]
     finally:
         secure.stop()
+
+
+def test_VertexAndBedrock_AreStartupErrorsNamingThePrefix(tmp_path):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("model_list:\n  - model_name: v\n    litellm_params: {model: vertex_ai/gemini-2.5-pro}\n"
+                   "  - model_name: b\n    litellm_params: {model: bedrock/anthropic.claude-3}\n")
+    r = run("--config", str(cfg), "--validate_config")
+    assert r.returncode == 1
+    assert "model_list[0].litellm_params.model: provider 'vertex_ai/'" in r.stderr
+    assert "model_list[1].litellm_params.model: provider 'bedrock/'" in r.stderr

@@ -27,6 +27,7 @@ struct ProviderInfo {
   std::vector<std::string> base_env;  // environment variables giving the api_base
   std::vector<std::string> key_env;   // environment variables giving the api_key
   bool implemented = true;            // false: accepted in config, requests get a clear 400
+  std::string startup_error;          // non-empty: a deployment with this prefix stops startup
 };
 
 struct Usage {

@@ -57,7 +57,9 @@ class Router {
  public:
   // Resolves every deployment's provider; unusable deployments are skipped with a warning, as
   // LiteLLM's proxy does (ignore_invalid_deployments).
-  static std::unique_ptr<Router> create(config::ConfigPtr cfg, std::vector<std::string>& warnings);
+  // Deployments whose provider cannot run at all go to `errors` (when given).
+  static std::unique_ptr<Router> create(config::ConfigPtr cfg, std::vector<std::string>& warnings,
+                                        std::vector<std::string>* errors = nullptr);
 
   Result<Selection> resolve(std::string_view requested_model) const;
   // The candidates not cooling down (and within their rpm/tpm when those are enforced). None:

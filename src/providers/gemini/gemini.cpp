@@ -9,6 +9,7 @@
 #include "../openai/openai_compatible.hpp"
 #include "litellm/common/crypto.hpp"
 #include "litellm/common/sse.hpp"
+#include "litellm/providers/sse_stream.hpp"
 #include "litellm/common/strings.hpp"
 
 namespace litellm::providers::gemini {
@@ -114,19 +115,13 @@ Parts read_parts(const json& candidate, int& tool_index) {
 
 bool blocked(const json& j) { return j.contains("promptFeedback") && j["promptFeedback"].contains("blockReason"); }
 
-class GeminiStream final : public StreamTranslator {
+class GeminiStream final : public SseStreamTranslator {
  public:
   explicit GeminiStream(std::string model) : id_("chatcmpl-" + uuid4()), model_(std::move(model)), created_(now_s()) {}
-  Status feed(std::string_view bytes, std::string& out) override {
-    events_.clear();
-    parser_.feed(bytes, events_);
-    return emit(out);
-  }
-  Status finish(std::string& out) override {
-    events_.clear();
-    parser_.finish(events_);
-    auto st = emit(out);
-    if (!st) return st;
+
+ private:
+  // Gemini streams end when the connection closes (no [DONE]).
+  Status on_end(std::string& out) override {
     done_ = true;
     if (!finished_) chunk(out, ordered_json::object(), saw_tools_ ? "tool_calls" : "stop");
     if (include_usage_ && usage_.present) {
@@ -137,9 +132,8 @@ class GeminiStream final : public StreamTranslator {
     return Ok{};
   }
 
- private:
-  Status emit(std::string& out) {
-    for (const auto& ev : events_) {
+  Status on_events(const std::vector<sse::Event>& events, std::string& out) override {
+    for (const auto& ev : events) {
       json j = json::parse(ev.data, nullptr, false);
       if (!j.is_object()) continue;
       if (j.contains("error")) {
@@ -180,8 +174,6 @@ class GeminiStream final : public StreamTranslator {
   }
   std::string id_, model_;
   int64_t created_;
-  sse::Parser parser_;
-  std::vector<sse::Event> events_;
   ordered_json usage_json_;
   bool first_ = true, finished_ = false, saw_tools_ = false;
   int tool_index_ = 0;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "litellm/common/sse.hpp"
+#include "litellm/providers/sse_stream.hpp"
 #include "litellm/common/strings.hpp"
 
 namespace litellm::providers::openai {
@@ -19,23 +20,13 @@ const char* endpoint_suffix(Endpoint e) {
   return "/chat/completions";
 }
 
-class OpenAIStream final : public StreamTranslator {
+class OpenAIStream final : public SseStreamTranslator {
  public:
   explicit OpenAIStream(std::string exception_name) : exception_name_(std::move(exception_name)) {}
-  Status feed(std::string_view bytes, std::string& out) override {
-    events_.clear();
-    parser_.feed(bytes, events_);
-    return emit(out);
-  }
-  Status finish(std::string& out) override {
-    events_.clear();
-    parser_.finish(events_);
-    return emit(out);
-  }
 
  private:
-  Status emit(std::string& out) {
-    for (auto& ev : events_) {
+  Status on_events(const std::vector<sse::Event>& events, std::string& out) override {
+    for (const auto& ev : events) {
       std::string_view data = trim(ev.data);
       if (data.empty()) continue;
       if (data == "[DONE]") {
@@ -59,8 +50,6 @@ class OpenAIStream final : public StreamTranslator {
            json::find(m, "choices") == nullptr;
   }
   std::string exception_name_;
-  sse::Parser parser_;
-  std::vector<sse::Event> events_;
 };
 
 }  // namespace
