@@ -2,6 +2,7 @@
 #include "litellm/providers/registry.hpp"
 
 #include "litellm/common/strings.hpp"
+#include "anthropic/anthropic.hpp"
 #include "azure/azure.hpp"
 #include "gemini/gemini.hpp"
 #include "ollama/ollama_chat.hpp"
@@ -78,7 +79,8 @@ Registry::Registry() {
                          "docs/compatibility.md)";
     providers_[name] = std::make_unique<NotYetImplemented>(std::move(info));
   }
-  for (const char* name : {"anthropic", "ollama",
+  providers_["anthropic"] = std::make_unique<anthropic::Anthropic>();
+  for (const char* name : {"ollama",
                            "azure_ai", "cohere", "cohere_chat", "huggingface",
                            "replicate", "sagemaker", "watsonx", "databricks", "anthropic_text"}) {
     providers_[name] = std::make_unique<NotYetImplemented>(ProviderInfo{name, "Exception", "", {}, {}, false});

@@ -165,3 +165,55 @@ def test_Gemini_ErrorsMapToSdkClasses(gemini_proxy):
         gemini_proxy.client().chat.completions.create(model="gemini-limited", messages=MSG)
     with pytest.raises(openai.AuthenticationError):
         gemini_proxy.client().chat.completions.create(model="gemini-badkey", messages=MSG)
+
+
+@pytest.fixture
+def claude(mock, start_proxy):
+    cfg = {"model_list": [{"model_name": "claude", "litellm_params": {
+        "model": "anthropic/claude-sonnet-4-5", "api_base": f"http://127.0.0.1:{mock.port}", "api_key": "os.environ/ANTHROPIC_API_KEY"}}],
+        "general_settings": {"master_key": MASTER_KEY}, "router_settings": {"num_retries": 0}}
+    return start_proxy(cfg, env={"ANTHROPIC_API_KEY": "sk-ant-test-key"})
+
+
+def test_Anthropic_ChatSystemThinkingUsage(mock, claude):
+    r = claude.client().chat.completions.create(
+        model="claude", messages=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}],
+        reasoning_effort="low", extra_body={"mock_upstream": {"content": "Hi there", "reasoning": "greeting"}})
+    assert r.choices[0].message.content == "Hi there"
+    assert r.choices[0].message.model_extra["reasoning_content"] == "greeting"
+    assert (r.usage.prompt_tokens, r.usage.completion_tokens) == (12, 6)
+    sent = mock.requests()[-1]
+    assert sent["path"] == "/v1/messages"
+    assert sent["headers"]["x-api-key"] == "sk-ant-test-key" and sent["headers"]["anthropic-version"] == "2023-06-01"
+    assert sent["body"]["system"] == [{"type": "text", "text": "Be brief."}]
+    assert sent["body"]["messages"] == [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]
+    assert sent["body"]["thinking"] == {"type": "enabled", "budget_tokens": 1024}
+    assert sent["body"]["max_tokens"] == 1024 + 4096
+
+
+def test_Anthropic_StreamWithToolCallDeltas(mock, claude):
+    tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}]
+    chunks = list(claude.client().chat.completions.create(
+        model="claude", messages=MSG, tools=tools, stream=True, stream_options={"include_usage": True},
+        extra_body={"mock_upstream": {"content": "Checking"}}))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == "Checking "
+    calls = [tc for c in chunks if c.choices for tc in (c.choices[0].delta.tool_calls or [])]
+    assert calls[0].function.name == "get_weather" and calls[0].index == 0
+    assert "".join(tc.function.arguments or "" for tc in calls) == '{"city": "Paris"}'
+    assert [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason] == ["tool_calls"]
+    assert chunks[-1].usage.total_tokens == 16
+    assert mock.requests()[-1]["body"]["tools"] == [{"name": "get_weather", "input_schema": {"type": "object"}}]
+
+
+def test_Anthropic_JsonModeAndErrors(mock, claude):
+    r = claude.client().chat.completions.create(model="claude", messages=MSG, response_format={"type": "json_object"},
+                                                extra_body={"mock_upstream": {"content": ""}})
+    assert json.loads(r.choices[0].message.content) == {"city": "Paris"}
+    assert r.choices[0].finish_reason == "stop"
+    assert mock.requests()[-1]["body"]["tool_choice"] == {"type": "tool", "name": "json_tool_call"}
+    with pytest.raises(openai.RateLimitError):
+        claude.client().chat.completions.create(model="claude", messages=MSG, extra_body={"mock_upstream": {"status": 429}})
+    with pytest.raises(openai.InternalServerError) as info:
+        claude.client().chat.completions.create(model="claude", messages=MSG, extra_body={"mock_upstream": {"status": 529}})
+    assert info.value.status_code == 500 and "InternalServerError" in info.value.body["message"]

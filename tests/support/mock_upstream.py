@@ -87,6 +87,9 @@ class _Handler(BaseHTTPRequestHandler):
         if ":generateContent" in path or ":streamGenerateContent" in path or ":batchEmbedContents" in path:
             self._gemini(path, body)
             return
+        if path.endswith("/v1/messages"):
+            self._anthropic(body, script, model, content)
+            return
         if path.endswith("/api/chat"):
             self._ollama_chat(body, script, model, content)
             return
@@ -156,6 +159,61 @@ class _Handler(BaseHTTPRequestHandler):
         self._chunk(b"data: " + json.dumps({"candidates": [{"content": {"role": "model", "parts": [{"text": ""}]},
                                                             "finishReason": "STOP", "index": 0}],
                                             "usageMetadata": usage}).encode() + b"\r\n\r\n")
+        self._chunk(b"")
+
+    def _anthropic(self, body, script, model, content):
+        """Anthropic's Messages API: a message, or its event stream (message_start ... message_stop)."""
+        status = int(script.get("status", 200))
+        if status >= 400:
+            etype = {429: "rate_limit_error", 529: "overloaded_error", 401: "authentication_error"}.get(status, "api_error")
+            self._send_json(status, {"type": "error", "error": {"type": etype, "message": script.get("message", etype)}})
+            return
+        blocks = []
+        if script.get("reasoning"):
+            blocks.append({"type": "thinking", "thinking": script["reasoning"], "signature": "sig"})
+        if content:
+            blocks.append({"type": "text", "text": content})
+        tools = body.get("tools") or []
+        if tools:
+            blocks.append({"type": "tool_use", "id": "toolu_1", "name": tools[0]["name"], "input": {"city": "Paris"}})
+        stop = "tool_use" if tools else "end_turn"
+        usage = {"input_tokens": 10, "output_tokens": 6, "cache_read_input_tokens": 2, "cache_creation_input_tokens": 0}
+        if not body.get("stream"):
+            self._send_json(200, {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "content": blocks,
+                                  "stop_reason": stop, "usage": usage})
+            return
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+
+        def event(name, data):
+            self._chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+
+        event("message_start", {"type": "message_start", "message": {"id": "msg_1", "model": model,
+                                                                       "usage": {"input_tokens": 10, "output_tokens": 1}}})
+        for i, b in enumerate(blocks):
+            if b["type"] == "thinking":
+                event("content_block_start", {"type": "content_block_start", "index": i,
+                                              "content_block": {"type": "thinking", "thinking": ""}})
+                event("content_block_delta", {"type": "content_block_delta", "index": i,
+                                              "delta": {"type": "thinking_delta", "thinking": b["thinking"]}})
+            elif b["type"] == "text":
+                event("content_block_start", {"type": "content_block_start", "index": i,
+                                              "content_block": {"type": "text", "text": ""}})
+                for word in b["text"].split(" "):
+                    event("content_block_delta", {"type": "content_block_delta", "index": i,
+                                                  "delta": {"type": "text_delta", "text": word + " "}})
+            else:
+                event("content_block_start", {"type": "content_block_start", "index": i,
+                                              "content_block": {"type": "tool_use", "id": b["id"], "name": b["name"], "input": {}}})
+                event("content_block_delta", {"type": "content_block_delta", "index": i,
+                                              "delta": {"type": "input_json_delta", "partial_json": '{"city": '}})
+                event("content_block_delta", {"type": "content_block_delta", "index": i,
+                                              "delta": {"type": "input_json_delta", "partial_json": '"Paris"}'}})
+            event("content_block_stop", {"type": "content_block_stop", "index": i})
+        event("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop}, "usage": {"output_tokens": 6}})
+        event("message_stop", {"type": "message_stop"})
         self._chunk(b"")
 
     def _ollama_chat(self, body, script, model, content):

@@ -7,6 +7,7 @@
 
 #include "litellm/config/loader.hpp"
 #include "litellm/providers/registry.hpp"
+#include "golden.hpp"
 #include "providers/gemini/gemini.hpp"
 
 namespace json_scan = litellm::json;
@@ -14,20 +15,9 @@ namespace providers = litellm::providers;
 using nlohmann::json;
 
 TEST(Gemini, RequestMatchesGolden) {
-  std::ifstream in(std::string(LITELLM_TEST_DATA) + "/providers/gemini/request_chat.json");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  json g = json::parse(ss.str());
-  auto cfg = litellm::config::load_text("model_list: [{model_name: m, litellm_params: {model: gemini/gemini-2.5-pro}}]\n", ".");
-  std::string body = g["openai"].dump();
-  std::vector<json_scan::Member> members;
-  std::string err;
-  ASSERT_TRUE(json_scan::scan_object(body, members, err));
-  providers::CallInput call;
-  call.members = &members;
-  call.deployment = &cfg.config->model_list[0];
-  call.provider_model = "gemini-2.5-pro";
-  auto out = providers::gemini::chat_request(call);
+  json g = golden::load("gemini", "request_chat.json");
+  golden::Call c(g["openai"].dump(), "gemini", "gemini-2.5-pro");
+  auto out = providers::gemini::chat_request(c.in);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(json::parse(*out), g["gemini"]);
 }

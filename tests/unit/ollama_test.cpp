@@ -7,6 +7,7 @@
 
 #include "litellm/config/loader.hpp"
 #include "litellm/providers/registry.hpp"
+#include "golden.hpp"
 #include "providers/ollama/ollama_chat.hpp"
 
 namespace json_scan = litellm::json;
@@ -17,13 +18,6 @@ namespace providers = litellm::providers;
 using nlohmann::json;
 
 namespace {
-
-json golden(const std::string& name) {
-  std::ifstream in(std::string(LITELLM_TEST_DATA) + "/providers/ollama/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str());
-}
 
 std::vector<json> frames(const std::string& sse) {
   std::vector<json> out;
@@ -36,27 +30,11 @@ std::vector<json> frames(const std::string& sse) {
   return out;
 }
 
-// A scanned client body and the CallInput for one ollama_chat deployment.
-struct Call {
-  std::string body;
-  std::vector<json_scan::Member> members;
-  config::LoadResult cfg;
-  providers::CallInput in;
-  Call(std::string b, const std::string& model) : body(std::move(b)) {
-    cfg = config::load_text("model_list: [{model_name: m, litellm_params: {model: ollama_chat/" + model + "}}]\n", ".");
-    std::string err;
-    EXPECT_TRUE(json_scan::scan_object(body, members, err)) << err;
-    in.members = &members;
-    in.deployment = &cfg.config->model_list[0];
-    in.provider_model = model;
-  }
-};
-
 }  // namespace
 
 TEST(OllamaChat, RequestMatchesGolden) {
-  auto g = golden("request_chat.json");
-  Call c(g["openai"].dump(), "kimi-k2:1t");
+  json g = golden::load("ollama", "request_chat.json");
+  golden::Call c(g["openai"].dump(), "ollama_chat", "kimi-k2:1t");
   c.in.stream = true;
   auto out = providers::ollama::chat_request(c.in);
   ASSERT_TRUE(out) << out.error().message;
@@ -64,7 +42,7 @@ TEST(OllamaChat, RequestMatchesGolden) {
 }
 
 TEST(OllamaChat, UnsupportedParamsNeedDropParams) {
-  Call c(R"({"model":"m","messages":[],"logit_bias":{},"n":2})", "m");
+  golden::Call c(R"({"model":"m","messages":[],"logit_bias":{},"n":2})", "ollama_chat", "m");
   auto refused = providers::ollama::chat_request(c.in);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().status, 400);
@@ -76,7 +54,7 @@ TEST(OllamaChat, UnsupportedParamsNeedDropParams) {
 }
 
 TEST(OllamaChat, ResponseMatchesGolden) {
-  auto g = golden("response_chat.json");
+  json g = golden::load("ollama", "response_chat.json");
   const auto* p = providers::Registry::instance().find("ollama_chat");
   providers::Usage usage;
   auto out = p->translate_response(providers::Endpoint::kChat, g["ollama"].dump(), usage);
@@ -93,7 +71,7 @@ TEST(OllamaChat, ResponseMatchesGolden) {
 }
 
 TEST(OllamaChat, StreamTranscriptMatchesGolden) {
-  auto g = golden("stream_chat.json");
+  json g = golden::load("ollama", "stream_chat.json");
   auto t = providers::Registry::instance().find("ollama_chat")->stream_translator(providers::Endpoint::kChat);
   t->set_include_usage(true);
   std::string out;

@@ -93,7 +93,7 @@ TEST(Registry, ResolvesPrefixesAndBareNames) {
   EXPECT_EQ(reg.resolve("gpt-4o", std::nullopt)->provider->info().name, "openai");
   EXPECT_EQ(reg.resolve("x/y", std::string("deepseek"))->model, "x/y");
   EXPECT_FALSE(reg.resolve("mystery-model", std::nullopt));
-  EXPECT_FALSE(reg.find("anthropic")->info().implemented);
+  EXPECT_FALSE(reg.find("cohere")->info().implemented);
   EXPECT_FALSE(reg.find("bedrock")->info().startup_error.empty());
   setenv("DEEPSEEK_API_BASE", "http://h:1/v9/", 1);
   EXPECT_EQ(reg.api_base(*reg.find("deepseek"), std::nullopt), "http://h:1/v9");

@@ -8,6 +8,7 @@
 
 #include "../openai/openai_compatible.hpp"
 #include "litellm/common/crypto.hpp"
+#include "litellm/providers/translate.hpp"
 #include "litellm/common/sse.hpp"
 #include "litellm/providers/sse_stream.hpp"
 #include "litellm/common/strings.hpp"
@@ -19,13 +20,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 constexpr const char* kDefaultBase = "https://generativelanguage.googleapis.com";
 
-int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-Error bad_request(const std::string& what) {
-  return Error::make(ErrorKind::kBadRequest, 400, "litellm.BadRequestError: GeminiException - " + what);
-}
+Error bad_request(const std::string& what) { return providers::bad_request("GeminiException", what); }
 
 // OpenAI content → Gemini parts.
 Result<ordered_json> parts_of(const json& content) {
@@ -41,10 +36,8 @@ Result<ordered_json> parts_of(const json& content) {
       if (!p.value("text", "").empty()) parts.push_back({{"text", p["text"]}});
     } else if (type == "image_url") {
       std::string url = p["image_url"].is_object() ? p["image_url"].value("url", "") : p.value("image_url", "");
-      auto semi = url.find(';');
-      auto comma = url.find("base64,");
-      if (url.starts_with("data:") && semi != std::string::npos && comma != std::string::npos) {
-        parts.push_back({{"inlineData", {{"mimeType", url.substr(5, semi - 5)}, {"data", url.substr(comma + 7)}}}});
+      if (auto d = parse_data_url(url)) {
+        parts.push_back({{"inlineData", {{"mimeType", d->mime}, {"data", d->data}}}});
       } else if (url.starts_with("gs://")) {
         parts.push_back({{"fileData", {{"mimeType", "image/jpeg"}, {"fileUri", url}}}});
       } else {
@@ -117,7 +110,7 @@ bool blocked(const json& j) { return j.contains("promptFeedback") && j["promptFe
 
 class GeminiStream final : public SseStreamTranslator {
  public:
-  explicit GeminiStream(std::string model) : id_("chatcmpl-" + uuid4()), model_(std::move(model)), created_(now_s()) {}
+  explicit GeminiStream(std::string model) : id_("chatcmpl-" + uuid4()), model_(std::move(model)), created_(unix_now()) {}
 
  private:
   // Gemini streams end when the connection closes (no [DONE]).
@@ -389,7 +382,7 @@ Result<std::string> Gemini::translate_response(Endpoint endpoint, std::string&& 
     }
   }
   ordered_json out = {{"id", j.contains("responseId") ? j["responseId"].get<std::string>() : "chatcmpl-" + uuid4()},
-                      {"object", "chat.completion"}, {"created", now_s()}, {"model", j.value("modelVersion", "")},
+                      {"object", "chat.completion"}, {"created", unix_now()}, {"model", j.value("modelVersion", "")},
                       {"system_fingerprint", nullptr}, {"choices", choices}};
   if (j.contains("usageMetadata")) out["usage"] = openai_usage(j["usageMetadata"], usage);
   return out.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -5,16 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "litellm/common/crypto.hpp"
+#include "litellm/providers/translate.hpp"
 #include "litellm/common/sse.hpp"
 
 namespace litellm::providers::mock {
 namespace {
 
 using nlohmann::ordered_json;
-
-int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 ordered_json usage() {
   return {{"completion_tokens", 20}, {"prompt_tokens", 10}, {"total_tokens", 30}};
@@ -69,7 +66,7 @@ std::string text_of(const config::Json& mock_response) {
 
 std::string chat_completion(std::string_view model, std::string_view content) {
   ordered_json j = {
-      {"id", "chatcmpl-" + uuid4()}, {"created", now_s()}, {"model", std::string(model)},
+      {"id", "chatcmpl-" + uuid4()}, {"created", unix_now()}, {"model", std::string(model)},
       {"object", "chat.completion"}, {"system_fingerprint", nullptr},
       {"choices", ordered_json::array({ordered_json{
                       {"finish_reason", "stop"}, {"index", 0},
@@ -82,7 +79,7 @@ std::string chat_completion(std::string_view model, std::string_view content) {
 std::vector<std::string> chat_stream(std::string_view model, std::string_view content, bool include_usage) {
   std::vector<std::string> frames;
   const std::string id = "chatcmpl-" + uuid4();
-  const int64_t created = now_s();
+  const int64_t created = unix_now();
   auto chunk = [&](ordered_json delta, ordered_json finish) {
     ordered_json j = {{"id", id}, {"created", created}, {"model", std::string(model)},
                       {"object", "chat.completion.chunk"}, {"system_fingerprint", nullptr},
@@ -114,7 +111,7 @@ std::vector<std::string> chat_stream(std::string_view model, std::string_view co
 }
 
 std::string text_completion(std::string_view model, std::string_view content) {
-  ordered_json j = {{"id", "cmpl-" + uuid4()}, {"object", "text_completion"}, {"created", now_s()},
+  ordered_json j = {{"id", "cmpl-" + uuid4()}, {"object", "text_completion"}, {"created", unix_now()},
                     {"model", std::string(model)},
                     {"choices", ordered_json::array({ordered_json{{"text", std::string(content)},
                                                                   {"index", 0},

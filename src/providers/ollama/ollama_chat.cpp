@@ -6,6 +6,7 @@
 #include <set>
 
 #include "litellm/common/crypto.hpp"
+#include "litellm/providers/translate.hpp"
 #include "litellm/common/sse.hpp"
 #include "litellm/common/strings.hpp"
 #include "../openai/openai_compatible.hpp"
@@ -15,10 +16,6 @@ namespace {
 
 using nlohmann::json;
 using nlohmann::ordered_json;
-
-int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // OpenAI content (string or parts) → Ollama text plus base64 images (data-URL prefix stripped).
 void flatten_content(const json& content, std::string& text, json& images) {
@@ -34,8 +31,7 @@ void flatten_content(const json& content, std::string& text, json& images) {
       text += part.value("text", "");
     } else if (type == "image_url") {
       std::string url = part["image_url"].is_object() ? part["image_url"].value("url", "") : part.value("image_url", "");
-      if (auto comma = url.find("base64,"); url.starts_with("data:") && comma != std::string::npos) url = url.substr(comma + 7);
-      images.push_back(url);
+      images.push_back(parse_data_url(url) ? parse_data_url(url)->data : url);
     }
   }
 }
@@ -99,7 +95,7 @@ void split_think(std::string& content, std::string& reasoning) {
 
 class NdjsonStream final : public StreamTranslator {
  public:
-  explicit NdjsonStream() : id_("chatcmpl-" + uuid4()), created_(now_s()) {}
+  explicit NdjsonStream() : id_("chatcmpl-" + uuid4()), created_(unix_now()) {}
 
   Status feed(std::string_view bytes, std::string& out) override {
     buf_.append(bytes);
@@ -304,7 +300,7 @@ Result<std::string> OllamaChat::translate_response(Endpoint, std::string&& body,
   usage.completion_tokens = j.value("eval_count", int64_t{0});
   usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
   ordered_json out = {
-      {"id", "chatcmpl-" + uuid4()}, {"object", "chat.completion"}, {"created", now_s()},
+      {"id", "chatcmpl-" + uuid4()}, {"object", "chat.completion"}, {"created", unix_now()},
       {"model", j.value("model", "")}, {"system_fingerprint", nullptr},
       {"choices", ordered_json::array({ordered_json{{"index", 0}, {"message", message},
                                                     {"finish_reason", finish_reason(j.value("done_reason", "stop"), tools)}}})},
