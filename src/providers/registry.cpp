@@ -67,7 +67,8 @@ Registry::Registry() {
   add(compat("litellm_proxy", "Litellm_proxyException", "", {"LITELLM_PROXY_API_BASE"}, {"LITELLM_PROXY_API_KEY"}));
   add(compat("openai_like", "OpenAILikeException", "", {}, {}));
   add(compat("custom_openai", "OpenAIException", "", {}, {}));
-  providers_["ollama_chat"] = std::make_unique<ollama::OllamaChat>();
+  providers_["ollama_chat"] = std::make_unique<ollama::OllamaChat>(false);
+  providers_["ollama"] = std::make_unique<ollama::OllamaChat>(true);
   providers_["azure"] = std::make_unique<azure::Azure>();
   providers_["gemini"] = std::make_unique<gemini::Gemini>();
   // Vertex AI and Bedrock need service-account OAuth and SigV4 signing: refused at startup, so that
@@ -80,8 +81,7 @@ Registry::Registry() {
     providers_[name] = std::make_unique<NotYetImplemented>(std::move(info));
   }
   providers_["anthropic"] = std::make_unique<anthropic::Anthropic>();
-  for (const char* name : {"ollama",
-                           "azure_ai", "cohere", "cohere_chat", "huggingface",
+  for (const char* name : {"azure_ai", "cohere", "cohere_chat", "huggingface",
                            "replicate", "sagemaker", "watsonx", "databricks", "anthropic_text"}) {
     providers_[name] = std::make_unique<NotYetImplemented>(ProviderInfo{name, "Exception", "", {}, {}, false});
   }

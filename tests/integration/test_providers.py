@@ -217,3 +217,52 @@ def test_Anthropic_JsonModeAndErrors(mock, claude):
     with pytest.raises(openai.InternalServerError) as info:
         claude.client().chat.completions.create(model="claude", messages=MSG, extra_body={"mock_upstream": {"status": 529}})
     assert info.value.status_code == 500 and "InternalServerError" in info.value.body["message"]
+
+
+def test_OllamaGenerate_PromptFlattenedAndStreamed(mock, start_proxy):
+    cfg = {"model_list": [{"model_name": "llama", "litellm_params": {"model": "ollama/llama3", "api_base": f"http://127.0.0.1:{mock.port}"}}],
+           "general_settings": {"master_key": MASTER_KEY}}
+    proxy = start_proxy(cfg)
+    r = proxy.client().chat.completions.create(model="llama", messages=[{"role": "system", "content": "S"}, {"role": "user", "content": "U"}],
+                                               extra_body={"mock_upstream": {"content": "generated text"}})
+    assert r.choices[0].message.content == "generated text" and r.usage.total_tokens == 10
+    sent = mock.requests()[-1]
+    assert sent["path"] == "/api/generate"
+    assert sent["body"]["prompt"] == "### System:\nS\n\n### User:\nU\n\n"
+    chunks = list(proxy.client().chat.completions.create(model="llama", messages=MSG, stream=True,
+                                                         extra_body={"mock_upstream": {"content": "a b"}}))
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "a b "
+
+
+@pytest.mark.parametrize("prefix", ["azure", "ollama_chat", "anthropic"])
+def test_ProviderRateLimit_IsCooledAndRetriedOnTheOtherDeployment(prefix, start_proxy):
+    from mock_upstream import MockUpstream
+    bad, good = MockUpstream(lifetime=60).start(), MockUpstream(lifetime=60).start()
+    try:
+        def dep(m, **extra):
+            base = f"http://127.0.0.1:{m.port}"
+            return {"model_name": "g", "litellm_params": {"model": f"{prefix}/m", "api_base": base, "api_key": "k", **extra}}
+        cfg = {"model_list": [dep(bad, mock_upstream={"status": 429}, weight=1000), dep(good, weight=1)],
+               "general_settings": {"master_key": MASTER_KEY}, "router_settings": {"num_retries": 2, "cooldown_time": 60}}
+        proxy = start_proxy(cfg)
+        for _ in range(10):
+            assert proxy.client().chat.completions.create(model="g", messages=MSG).choices
+        assert len(bad.requests()) == 1          # one 429, then benched for the rest
+        assert len(good.requests()) == 10
+    finally:
+        bad.stop()
+        good.stop()
+
+
+def test_SeedShapedConfig_AllModelsEndToEnd(mock, start_proxy):
+    cfg = seed_shaped(mock)
+    cfg["model_list"].append({"model_name": "gemini-2.5-flash", "litellm_params": {
+        "model": "gemini/gemini-2.5-flash", "api_base": f"http://127.0.0.1:{mock.port}/v1beta", "api_key": "os.environ/GEMINI_API_KEY"}})
+    cfg["router_settings"].update({"allowed_fails": 3, "cooldown_time": 30, "routing_strategy": "simple-shuffle",
+                                   "retry_policy": {"AuthenticationErrorRetries": 0, "RateLimitErrorRetries": 3}})
+    proxy = start_proxy(cfg, env={"OLLAMA_API_KEY": "o", "GEMINI_API_KEY": "g"})
+    client = proxy.client()
+    for model in ("kimi-k2", "deepseek-v3", "gemini-2.5-flash"):
+        assert client.chat.completions.create(model=model, messages=MSG).choices[0].message.content
+        assert "".join(c.choices[0].delta.content or "" for c in
+                       client.chat.completions.create(model=model, messages=MSG, stream=True) if c.choices)

@@ -93,6 +93,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path.endswith("/api/chat"):
             self._ollama_chat(body, script, model, content)
             return
+        if path.endswith("/api/generate"):
+            self._ollama_generate(body, script, model, content)
+            return
         if path.endswith("/embeddings"):
             inputs = body.get("input", "")
             n = len(inputs) if isinstance(inputs, list) else 1
@@ -214,6 +217,22 @@ class _Handler(BaseHTTPRequestHandler):
             event("content_block_stop", {"type": "content_block_stop", "index": i})
         event("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop}, "usage": {"output_tokens": 6}})
         event("message_stop", {"type": "message_stop"})
+        self._chunk(b"")
+
+    def _ollama_generate(self, body, script, model, content):
+        """Ollama's /api/generate: {"response": ...}, or NDJSON lines of them."""
+        if not body.get("stream"):
+            self._send_json(200, {"model": model, "response": content, "done": True, "done_reason": "stop",
+                                  "prompt_eval_count": 7, "eval_count": 3})
+            return
+        self.send_response(200)
+        self.send_header("content-type", "application/x-ndjson")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        for word in content.split(" "):
+            self._chunk(json.dumps({"model": model, "response": word + " ", "done": False}).encode() + b"\n")
+        self._chunk(json.dumps({"model": model, "response": "", "done": True, "done_reason": "stop",
+                                "prompt_eval_count": 7, "eval_count": 3}).encode() + b"\n")
         self._chunk(b"")
 
     def _ollama_chat(self, body, script, model, content):

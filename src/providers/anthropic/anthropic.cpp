@@ -199,10 +199,20 @@ Result<std::string> messages_request(const CallInput& in) {
   json msgs = json::array();
   static const std::set<std::string, std::less<>> kUnsupported = {
       "n", "seed", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias", "functions", "function_call"};
+  // The client's keys, then deployment (and router default) params it did not set, as LiteLLM merges them.
+  std::vector<std::pair<std::string, json>> params;
   for (const auto& m : *in.members) {
-    std::string k(m.key);
     json v = json::parse(m.value, nullptr, false);
-    if (v.is_discarded() || k == "model" || openai::is_litellm_only_key(k) || k == "stream_options" ||
+    if (!v.is_discarded()) params.emplace_back(std::string(m.key), std::move(v));
+  }
+  for (const config::Json* src : {&in.deployment->params.extra, in.default_params}) {
+    if (src == nullptr || !src->is_object()) continue;
+    for (auto it = src->begin(); it != src->end(); ++it)
+      if (std::none_of(params.begin(), params.end(), [&](const auto& p) { return p.first == it.key(); }))
+        params.emplace_back(it.key(), json::parse(it.value().dump()));
+  }
+  for (auto& [k, v] : params) {
+    if (k == "model" || openai::is_litellm_only_key(k) || k == "stream_options" ||
         std::find(in.drop_keys.begin(), in.drop_keys.end(), k) != in.drop_keys.end())
       continue;
     if (k == "messages") msgs = v;

@@ -93,6 +93,14 @@ void split_think(std::string& content, std::string& reasoning) {
   content = content.substr(0, open) + content.substr(close + 8);
 }
 
+// /api/generate answers {"response": text, "thinking"?: ...}: reshape it as an /api/chat message.
+void normalize_generate(json& j) {
+  if (j.contains("message") || !j.contains("response")) return;
+  json m = {{"role", "assistant"}, {"content", j["response"]}};
+  if (j.contains("thinking")) m["thinking"] = j["thinking"];
+  j["message"] = m;
+}
+
 class NdjsonStream final : public StreamTranslator {
  public:
   explicit NdjsonStream() : id_("chatcmpl-" + uuid4()), created_(unix_now()) {}
@@ -125,6 +133,7 @@ class NdjsonStream final : public StreamTranslator {
     json j = json::parse(raw, nullptr, false);
     if (!j.is_object()) return Error::make(ErrorKind::kApiError, 500, "litellm.APIError: OllamaException - invalid stream line");
     if (j.contains("error")) return map_http_error("OllamaException", 500, raw, {});
+    normalize_generate(j);
     ordered_json delta = ordered_json::object();
     if (first_) delta["role"] = "assistant";
     if (j.contains("message") && j["message"].is_object()) {
@@ -203,8 +212,41 @@ std::string finish_reason(std::string_view done_reason, bool had_tool_calls) {
   return "stop";
 }
 
-OllamaChat::OllamaChat()
-    : info_{"ollama_chat", "OllamaException", "http://localhost:11434", {"OLLAMA_API_BASE"}, {"OLLAMA_API_KEY"}, true} {}
+OllamaChat::OllamaChat(bool generate)
+    : info_{generate ? "ollama" : "ollama_chat", "OllamaException", "http://localhost:11434", {"OLLAMA_API_BASE"},
+            {"OLLAMA_API_KEY"}, true},
+      generate_(generate) {}
+
+Result<std::string> generate_request(const CallInput& in) {
+  auto chat = chat_request(in);
+  if (!chat) return chat.error();
+  ordered_json body = ordered_json::parse(*chat);
+  std::string prompt;
+  ordered_json images = ordered_json::array();
+  for (const auto& m : body["messages"]) {
+    const std::string role = m.value("role", "user");
+    const std::string text = m.value("content", "");
+    if (role == "system") {
+      prompt += "### System:\n" + text + "\n\n";
+    } else if (role == "assistant") {
+      prompt += "### Assistant:\n" + text;
+      if (m.contains("tool_calls")) prompt += "Tool Calls: " + m["tool_calls"].dump(2);
+      prompt += "\n\n";
+    } else {
+      prompt += "### User:\n" + text + "\n\n";
+    }
+    if (m.contains("images"))
+      for (const auto& img : m["images"]) images.push_back(img);
+  }
+  ordered_json out = {{"model", body["model"]}, {"prompt", prompt}};
+  if (!images.empty()) out["images"] = images;
+  // Everything else chat_request kept (options, format, keep_alive, think, provider-specific keys) carries
+  // over; tools do not exist on /api/generate.
+  for (auto it = body.begin(); it != body.end(); ++it)
+    if (it.key() != "model" && it.key() != "messages" && it.key() != "tools" && it.key() != "stream") out[it.key()] = it.value();
+  out["stream"] = body["stream"];
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 Result<std::string> chat_request(const CallInput& in) {
   ordered_json body;
@@ -267,11 +309,12 @@ Result<std::string> chat_request(const CallInput& in) {
 
 Result<UpstreamCall> OllamaChat::build(const CallInput& in) const {
   if (in.endpoint != Endpoint::kChat)
-    return Error::make(ErrorKind::kBadRequest, 400, "litellm.BadRequestError: ollama_chat/ serves chat completions only");
-  auto body = chat_request(in);
+    return bad_request("OllamaException", info_.name + "/ serves chat completions only");
+  auto body = generate_ ? generate_request(in) : chat_request(in);
   if (!body) return body.error();
   UpstreamCall call;
-  call.url = in.api_base.ends_with("/api/chat") ? in.api_base : in.api_base + "/api/chat";
+  const char* path = generate_ ? "/api/generate" : "/api/chat";
+  call.url = in.api_base.ends_with(path) ? in.api_base : in.api_base + path;
   call.headers.emplace_back("Content-Type", "application/json");
   if (in.api_key && !in.api_key->empty()) call.headers.emplace_back("Authorization", "Bearer " + *in.api_key);
   call.body = std::move(*body);
@@ -280,6 +323,7 @@ Result<UpstreamCall> OllamaChat::build(const CallInput& in) const {
 
 Result<std::string> OllamaChat::translate_response(Endpoint, std::string&& body, Usage& usage) const {
   json j = json::parse(body, nullptr, false);
+  if (j.is_object()) normalize_generate(j);
   if (!j.is_object() || !j.contains("message"))
     return Error::make(ErrorKind::kApiError, 500, "litellm.APIError: OllamaException - invalid response: " + body.substr(0, 200));
   const json& m = j["message"];
