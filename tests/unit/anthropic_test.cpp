@@ -51,3 +51,10 @@ TEST(Anthropic, Errors) {
             litellm::ErrorKind::kContextWindowExceeded);
   EXPECT_EQ(p->map_error(429, R"({"type":"error","error":{"message":"slow"}})", {{"retry-after", "9"}}).retry_after, 9);
 }
+
+TEST(Anthropic, StreamTranscriptMatchesGolden) {
+  json g = golden::load("anthropic", "stream_chat.json");
+  auto t = providers::Registry::instance().find("anthropic")->stream_translator(providers::Endpoint::kChat);
+  t->set_include_usage(true);
+  golden::expect_stream(golden::translate_stream(*t, g["events"]), g);
+}

@@ -54,3 +54,10 @@ TEST(Gemini, UrlsAndErrors) {
   EXPECT_EQ(p->map_error(400, R"({"error":{"code":400,"message":"API key not valid."}})", {}).status, 401);
   EXPECT_EQ(p->map_error(403, R"({"error":{"code":403,"message":"denied"}})", {}).status, 400);  // LiteLLM maps 403 to 400
 }
+
+TEST(Gemini, StreamTranscriptMatchesGolden) {
+  json g = golden::load("gemini", "stream_chat.json");
+  auto t = providers::Registry::instance().find("gemini")->stream_translator(providers::Endpoint::kChat);
+  t->set_include_usage(true);
+  golden::expect_stream(golden::translate_stream(*t, g["events"]), g);
+}

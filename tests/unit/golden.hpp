@@ -37,3 +37,42 @@ struct Call {
 };
 
 }  // namespace golden
+
+namespace golden {
+
+// Feeds each transcript entry split in two (to cross read boundaries) and returns the frames.
+inline std::vector<nlohmann::json> translate_stream(litellm::providers::StreamTranslator& t,
+                                                    const nlohmann::json& transcript) {
+  std::string out;
+  for (const auto& e : transcript) {
+    std::string s = e.get<std::string>();
+    EXPECT_TRUE(t.feed(s.substr(0, s.size() / 2), out));
+    EXPECT_TRUE(t.feed(s.substr(s.size() / 2), out));
+  }
+  EXPECT_TRUE(t.finish(out));
+  std::vector<nlohmann::json> frames;
+  for (size_t pos = 0; (pos = out.find("data: ", pos)) != std::string::npos;) {
+    auto end = out.find("\n\n", pos);
+    frames.push_back(nlohmann::json::parse(out.substr(pos + 6, end - pos - 6)));
+    pos = end;
+  }
+  return frames;
+}
+
+// Compares frames with a golden {deltas, finish_reasons, usage}; ids may vary, tool-call ids are
+// checked for presence only when the golden omits them.
+inline void expect_stream(const std::vector<nlohmann::json>& frames, const nlohmann::json& g) {
+  ASSERT_EQ(frames.size(), g["deltas"].size() + 1) << "content frames plus one usage frame";
+  for (size_t i = 0; i < g["deltas"].size(); ++i) {
+    nlohmann::json delta = frames[i]["choices"][0]["delta"];
+    if (delta.contains("tool_calls"))
+      for (auto& tc : delta["tool_calls"])
+        if (tc.contains("id") && !g["deltas"][i]["tool_calls"][0].contains("id")) tc.erase("id");
+    EXPECT_EQ(delta, g["deltas"][i]) << "frame " << i;
+    EXPECT_EQ(frames[i]["choices"][0]["finish_reason"], g["finish_reasons"][i]) << "frame " << i;
+    EXPECT_EQ(frames[i]["id"], frames[0]["id"]);
+  }
+  EXPECT_EQ(frames.back()["usage"], g["usage"]);
+}
+
+}  // namespace golden
