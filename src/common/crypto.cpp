@@ -3,7 +3,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <array>
 #include <cstring>
@@ -50,35 +49,6 @@ std::string uuid4() {
     if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
     out.push_back(kHex[b[i] >> 4]);
     out.push_back(kHex[b[i] & 15]);
-  }
-  return out;
-}
-
-std::string random_token(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
-    throw std::runtime_error("RAND_bytes");
-  static constexpr char kB64[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  size_t i = 0;
-  auto u = [&](size_t k) { return static_cast<unsigned char>(raw[k]); };
-  for (; i + 2 < bytes; i += 3) {
-    unsigned v = (u(i) << 16) | (u(i + 1) << 8) | u(i + 2);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
-  }
-  if (bytes - i == 1) {
-    unsigned v = u(i) << 16;
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-  } else if (bytes - i == 2) {
-    unsigned v = (u(i) << 16) | (u(i + 1) << 8);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
   }
   return out;
 }

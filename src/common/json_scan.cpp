@@ -201,15 +201,6 @@ bool scan_object(std::string_view text, std::vector<Member>& members, std::strin
   return true;
 }
 
-bool validate(std::string_view text, std::string& error) {
-  Scanner s(text);
-  if (!s.value(0) || !s.at_end()) {
-    error = s.error_.empty() ? "trailing characters after JSON value" : s.error_;
-    return false;
-  }
-  return true;
-}
-
 const Member* find(const std::vector<Member>& members, std::string_view key) {
   for (const auto& m : members)
     if (m.key == key) return &m;

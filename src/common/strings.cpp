@@ -36,18 +36,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t pos = s.find(sep, start);
-    out.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-    if (pos == std::string_view::npos) break;
-    start = pos + 1;
-  }
-  return out;
-}
-
 std::optional<std::string> env(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr) return std::nullopt;
@@ -80,17 +68,10 @@ std::string python_float(double v) {
   return s;
 }
 
-std::string abbreviate_key(std::string_view key) {
-  if (key.size() <= 4) return "sk-...";
-  return "sk-..." + std::string(key.substr(key.size() - 4));
-}
-
-}  // namespace litellm
-
-namespace litellm {
 std::optional<std::string_view> find_header(const HeaderViews& headers, std::string_view name) {
   for (const auto& [k, v] : headers)
     if (iequals(k, name)) return v;
   return std::nullopt;
 }
+
 }  // namespace litellm

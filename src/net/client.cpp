@@ -113,12 +113,6 @@ class ConnectionPool {
     list.push_back(std::move(c));
   }
 
-  size_t idle_count() const {
-    size_t n = 0;
-    for (const auto& [k, v] : idle_) n += v.size();
-    return n;
-  }
-
   asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url, const Deadline& d) {
     auto c = std::make_unique<Connection>();
     c->origin = (url.tls ? "https://" : "http://") + url.host + ":" + url.port;
@@ -340,7 +334,5 @@ std::unique_ptr<Exchange> Client::exchange() {
   impl->pool = pool_;
   return std::unique_ptr<Exchange>(new Exchange(std::move(impl)));
 }
-
-size_t Client::idle_connections() const { return pool_->idle_count(); }
 
 }  // namespace litellm::net

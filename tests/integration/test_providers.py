@@ -101,7 +101,7 @@ def test_Azure_DeploymentUrlApiVersionAndKeyHeader(mock, start_proxy):
                                                           "api_key": "azure-key-1", "api_version": "2024-10-21"}},
         {"model_name": "azure-embed", "litellm_params": {"model": "azure/embed-dep", "api_base": f"http://127.0.0.1:{mock.port}",
                                                          "api_key": "azure-key-1"}}],
-        "general_settings": {"master_key": MASTER_KEY}}
+        "general_settings": {"master_key": MASTER_KEY}, "router_settings": {"num_retries": 0}}
     proxy = start_proxy(cfg)
     client = proxy.client()
     r = client.chat.completions.create(model="gpt-4o-azure", messages=MSG, extra_body={"mock_upstream": {"content": "from azure"}})
@@ -117,6 +117,10 @@ def test_Azure_DeploymentUrlApiVersionAndKeyHeader(mock, start_proxy):
         client.chat.completions.create(model="gpt-4o-azure", messages=MSG, extra_body={"mock_upstream": {
             "status": 400, "message": "The response was filtered due to the prompt triggering Azure OpenAI's content management policy."}})
     assert info.value.body["message"].startswith("litellm.ContentPolicyViolationError: AzureException")
+    with pytest.raises(openai.RateLimitError) as limited:
+        client.chat.completions.create(model="gpt-4o-azure", messages=MSG, extra_body={"mock_upstream": {
+            "status": 429, "headers": {"retry-after": "3"}}})
+    assert limited.value.response.headers["retry-after"] == "3"
 
 
 @pytest.fixture

@@ -11,7 +11,5 @@ std::string sha256_hex(std::string_view data);
 bool secure_equals(std::string_view a, std::string_view b);
 // Random 128-bit UUID in canonical dashed form (version 4).
 std::string uuid4();
-// n random bytes, base64url without padding.
-std::string random_token(size_t bytes);
 
 }  // namespace litellm

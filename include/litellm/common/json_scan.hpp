@@ -18,9 +18,6 @@ struct Member {
 // true; on failure returns false and sets `error` to a short description with the offset.
 bool scan_object(std::string_view text, std::vector<Member>& members, std::string& error);
 
-// Validates any JSON value (used for SSE chunks and upstream bodies).
-bool validate(std::string_view text, std::string& error);
-
 const Member* find(const std::vector<Member>& members, std::string_view key);
 
 // Decodes a raw JSON string value (with quotes); nullopt if `raw` is not a string.

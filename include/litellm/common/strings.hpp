@@ -14,7 +14,6 @@ bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::string to_lower(std::string_view s);
 std::string_view trim(std::string_view s);
-std::vector<std::string_view> split(std::string_view s, char sep);
 
 // The process environment; nullopt when unset.
 std::optional<std::string> env(const char* name);
@@ -24,12 +23,7 @@ bool env_flag(const char* name, bool fallback = false);
 // Formats a double the way Python's repr does for common values ("600.0", "0.5", "1e-05").
 std::string python_float(double v);
 
-// Mask a secret for logs and error params: "sk-...abcd".
-std::string abbreviate_key(std::string_view key);
 
-}  // namespace litellm
-
-namespace litellm {
 // Request headers as views into the parsed message (valid while the request is handled).
 using HeaderViews = std::vector<std::pair<std::string_view, std::string_view>>;
 // First header with this name (case-insensitive), or nullopt.

@@ -83,7 +83,6 @@ class Client {
   Client(boost::asio::io_context& ioc, Options options);
   ~Client();
   std::unique_ptr<Exchange> exchange();
-  size_t idle_connections() const;
 
  private:
   std::shared_ptr<ConnectionPool> pool_;
