@@ -122,7 +122,7 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
     }
   }
   bool is_get_route = path == "/models" || path == "/v1/models" || path == "/model/info" ||
-                      path == "/v1/model/info" || path == "/" || path == "/routes";
+                      path == "/v1/model/info" || path == "/" || path == "/routes" || path == "/health";
   if (!is_llm && !is_get_route) {
     co_await send_error(out, Error::make(ErrorKind::kProxyNotFound, 404, "Not Found: " + std::string(path),
                                          "not_found_error", "None"), base);
@@ -148,6 +148,10 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
 
   if (is_llm) {
     co_await handle_llm(req, out, endpoint, path_model);
+    co_return;
+  }
+  if (path == "/health") {
+    co_await handle_health(req, out);
     co_return;
   }
   base.add("content-type", "application/json");

@@ -177,9 +177,9 @@ Result<Outcome> LlmCall::mock_outcome(const router::Candidate& c, const config::
 
 asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand, const std::string& group) {
   const auto& dep = *cand.deployment;
-  router_.on_start(dep);
+  if (ctx_.track) router_.on_start(dep);
   auto fail = [&](Error e) -> Error {
-    if (router_.on_failure(dep, e)) LOG_DEBUG("deployment {} cooling down", dep.config->info.id);
+    if (ctx_.track && router_.on_failure(dep, e)) LOG_DEBUG("deployment {} cooling down", dep.config->info.id);
     return e;
   };
   const std::optional<config::Json>& mock = ctx_.request_mock ? ctx_.request_mock : dep.config->params.mock_response;
@@ -188,7 +188,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (!o) co_return fail(std::move(o.error()));
     o->deployment = &dep;
     o->model_group = group;
-    router_.on_success(dep, 30);
+    if (ctx_.track) router_.on_success(dep, 30);
     co_return o;
   }
 
@@ -253,7 +253,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     auto translated = dep.provider->translate_response(ctx_.endpoint, std::move(*body), usage);
     if (!translated) co_return fail(std::move(translated.error()));
     o.body = std::move(*translated);
-    router_.on_success(dep, usage.total_tokens);
+    if (ctx_.track) router_.on_success(dep, usage.total_tokens);
     co_return o;
   }
   // Streaming: the attempt succeeds with its first frame; failures before it can still be retried.
@@ -267,7 +267,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (!st) co_return fail(std::move(st.error()));
     o.upstream_ended = part->empty();
   }
-  router_.on_success(dep, 0);
+  if (ctx_.track) router_.on_success(dep, 0);
   ex->set_deadline(deadline);  // from here on: stream_timeout between chunks, no first-byte bound
   o.exchange = std::move(ex);
   co_return o;

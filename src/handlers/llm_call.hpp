@@ -30,6 +30,7 @@ struct CallContext {
   std::optional<int> request_num_retries;        // x-litellm-num-retries, else body num_retries
   std::vector<std::string> request_fallbacks;    // body `fallbacks: ["group", ...]`
   bool disable_fallbacks = false;
+  bool track = true;  // false for health checks: no cooldowns or usage from them (as LiteLLM's /health)
   std::chrono::steady_clock::time_point deadline;  // the whole sequence, retries included
   // What happened, for the x-litellm-* headers.
   int attempted_retries = 0;

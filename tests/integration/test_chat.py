@@ -164,3 +164,19 @@ def test_KeepAlive_ManyRequestsOnOneConnection(mock, start_proxy):
     # The upstream connections were pooled: far fewer than one per request.
     ports = {r["peer_port"] for r in mock.requests()}
     assert len(mock.requests()) == 20 and len(ports) <= 2, ports
+
+
+def test_Health_CallsEveryDeployment(mock, start_proxy):
+    cfg = upstream_config(mock, extra_models=[
+        {"model_name": "broken", "litellm_params": {"model": "openai/x", "api_base": "http://127.0.0.1:9/v1", "api_key": "k"}}])
+    proxy = start_proxy(cfg)
+    assert requests.get(proxy.base + "/health").status_code == 401
+    r = requests.get(proxy.base + "/health", headers={"Authorization": f"Bearer {MASTER_KEY}"}).json()
+    assert (r["healthy_count"], r["unhealthy_count"]) == (2, 1)
+    assert {e["model"] for e in r["healthy_endpoints"]} == {"openai/gpt-4o-mini", "openai/text-embedding-3-small"}
+    assert all("api_key" not in e for e in r["healthy_endpoints"] + r["unhealthy_endpoints"])
+    assert r["unhealthy_endpoints"][0]["error"].startswith("litellm.APIConnectionError")
+    paths = sorted(x["path"] for x in mock.requests())
+    assert paths == ["/v1/chat/completions", "/v1/embeddings"]       # a real call per deployment, by mode
+    only = requests.get(proxy.base + "/health?model=broken", headers={"Authorization": f"Bearer {MASTER_KEY}"}).json()
+    assert (only["healthy_count"], only["unhealthy_count"]) == (0, 1)

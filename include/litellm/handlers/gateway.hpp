@@ -41,6 +41,7 @@ class Gateway final : public RequestHandler {
   boost::asio::awaitable<void> handle_llm(const HttpRequest& req, ResponseWriter& out,
                                           providers::Endpoint endpoint, std::string_view path_model);
   boost::asio::awaitable<void> send_error(ResponseWriter& out, const Error& e, const HeaderBlock& extra);
+  boost::asio::awaitable<void> handle_health(const HttpRequest& req, ResponseWriter& out);
   std::string models_body() const;
   std::string model_info_body() const;
   std::string readiness_body() const;
