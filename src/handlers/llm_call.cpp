@@ -80,7 +80,7 @@ asio::awaitable<Result<Outcome>> LlmCall::run() { co_return co_await with_fallba
 asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& model) {
   auto sel = router_.resolve(model);
   if (!sel) co_return sel.error();
-  auto result = co_await with_retries(*sel);
+  auto result = co_await with_retries(*sel, model);
   if (result && blocked_by_content_filter(*result, sel->model_group)) {
     result = Error::make(ErrorKind::kContentPolicyViolation, 400,
                          "litellm.ContentPolicyViolationError: Response output was blocked.");
@@ -106,12 +106,12 @@ asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& mode
   co_return e;
 }
 
-asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& sel) {
+asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& sel, const std::string& model) {
   int num_retries = 0;
   std::optional<Error> last;
   std::vector<const router::RoutedDeployment*> failed;  // in this request
   for (int attempt_no = 0;; ++attempt_no) {
-    auto healthy = router_.healthy(sel, ctx_.requested_model);
+    auto healthy = router_.healthy(sel, model);
     if (!healthy) co_return last ? std::move(*last) : healthy.error();
     // A retry goes to a deployment this request has not tried yet, while one is left (LiteLLM
     // may re-draw the one that just failed).
@@ -128,7 +128,7 @@ asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& 
     }
     Error err = std::move(r.error());
     failed.push_back(cand.deployment);
-    auto now_healthy = router_.healthy(sel, ctx_.requested_model);
+    auto now_healthy = router_.healthy(sel, model);
     const size_t healthy_count = now_healthy ? now_healthy->size() : 0;
     bool policy_named = false;
     if (attempt_no == 0) {

@@ -62,7 +62,8 @@ class LlmCall {
 
  private:
   boost::asio::awaitable<Result<Outcome>> with_fallbacks(const std::string& model);
-  boost::asio::awaitable<Result<Outcome>> with_retries(const router::Selection& sel);
+  // `model` is the name this group was asked for (the request's, or a fallback's).
+  boost::asio::awaitable<Result<Outcome>> with_retries(const router::Selection& sel, const std::string& model);
   boost::asio::awaitable<Result<Outcome>> attempt(const router::Candidate& c, const std::string& group);
   Result<Outcome> mock_outcome(const router::Candidate& c, const config::Json& mock);
   bool blocked_by_content_filter(const Outcome& o, const std::string& group) const;
