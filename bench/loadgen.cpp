@@ -1,11 +1,14 @@
 // Benchmark load generator: keep-alive HTTP/1.1 POSTs on loopback, one thread.
 //   closed loop : --connections C --duration S            (throughput, latency at C in flight)
-//   open loop   : --rate R --duration S --connections C    (latency from the scheduled send time, so a
+//   open loop   : --rate R --duration S --connections C    (latency from the scheduled send time,
+//   so a
 //                                                          slow server cannot hide its queueing)
-//   streams     : --streams N                              (N concurrent SSE streams: first chunk, gaps)
-// Common: --port P --path /v1/chat/completions --body JSON [--header "K: V"]. Prints one JSON object.
-#include <boost/asio.hpp>
+//   streams     : --streams N                              (N concurrent SSE streams: first chunk,
+//   gaps)
+// Common: --port P --path /v1/chat/completions --body JSON [--header "K: V"]. Prints one JSON
+// object.
 #include <algorithm>
+#include <boost/asio.hpp>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -39,7 +42,8 @@ struct Stats {
 };
 
 std::string request_bytes(const Args& a, const std::string& body) {
-  std::string r = "POST " + a.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  std::string r =
+      "POST " + a.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
   for (const auto& h : a.headers) r += h + "\r\n";
   r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   return r;
@@ -90,7 +94,8 @@ asio::awaitable<bool> read_response(tcp::socket& s, std::string& buf, OnChunk on
 }
 
 asio::awaitable<bool> connect(tcp::socket& s, const Args& a, Stats& st) {
-  auto [cec] = co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), a.port), kTuple);
+  auto [cec] =
+      co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), a.port), kTuple);
   if (cec) {
     ++st.errors;
     co_return false;
@@ -99,8 +104,8 @@ asio::awaitable<bool> connect(tcp::socket& s, const Args& a, Stats& st) {
   co_return true;
 }
 
-asio::awaitable<void> closed_loop(const Args& a, Stats& st, Clock::time_point end, Clock::time_point* schedule,
-                                  double interval_us) {
+asio::awaitable<void> closed_loop(const Args& a, Stats& st, Clock::time_point end,
+                                  Clock::time_point* schedule, double interval_us) {
   tcp::socket s(co_await asio::this_coro::executor);
   if (!co_await connect(s, a, st)) co_return;
   const std::string req = request_bytes(a, a.body);
@@ -124,7 +129,8 @@ asio::awaitable<void> closed_loop(const Args& a, Stats& st, Clock::time_point en
       ++st.errors;
       co_return;
     }
-    st.latency_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    st.latency_us.push_back(
+        std::chrono::duration<double, std::micro>(Clock::now() - start).count());
   }
 }
 
@@ -141,8 +147,10 @@ asio::awaitable<void> one_stream(const Args& a, Stats& st) {
   auto [wec, wn] = co_await asio::async_write(s, asio::buffer(req), kTuple);
   bool ok = !wec && co_await read_response(s, buf, [&] {
     auto now = Clock::now();
-    if (first) st.first_chunk_us.push_back(std::chrono::duration<double, std::micro>(now - sent).count());
-    else st.gap_us.push_back(std::chrono::duration<double, std::micro>(now - last).count());
+    if (first)
+      st.first_chunk_us.push_back(std::chrono::duration<double, std::micro>(now - sent).count());
+    else
+      st.gap_us.push_back(std::chrono::duration<double, std::micro>(now - last).count());
     first = false;
     last = now;
     ++st.chunks;
@@ -163,14 +171,22 @@ int main(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--port") a.port = std::atoi(v.c_str());
-    else if (k == "--path") a.path = v;
-    else if (k == "--body") a.body = v;
-    else if (k == "--header") a.headers.push_back(v);
-    else if (k == "--connections") a.connections = std::atoi(v.c_str());
-    else if (k == "--duration") a.duration = std::atof(v.c_str());
-    else if (k == "--rate") a.rate = std::atof(v.c_str());
-    else if (k == "--streams") a.streams = std::atoi(v.c_str());
+    if (k == "--port")
+      a.port = std::atoi(v.c_str());
+    else if (k == "--path")
+      a.path = v;
+    else if (k == "--body")
+      a.body = v;
+    else if (k == "--header")
+      a.headers.push_back(v);
+    else if (k == "--connections")
+      a.connections = std::atoi(v.c_str());
+    else if (k == "--duration")
+      a.duration = std::atof(v.c_str());
+    else if (k == "--rate")
+      a.rate = std::atof(v.c_str());
+    else if (k == "--streams")
+      a.streams = std::atoi(v.c_str());
   }
   asio::io_context ioc(1);
   Stats st;
@@ -181,17 +197,22 @@ int main(int argc, char** argv) {
     for (int i = 0; i < a.streams; ++i) asio::co_spawn(ioc, one_stream(a, st), asio::detached);
   } else {
     for (int i = 0; i < a.connections; ++i)
-      asio::co_spawn(ioc, closed_loop(a, st, end, a.rate > 0 ? &schedule : nullptr, a.rate > 0 ? 1e6 / a.rate : 0),
-                     asio::detached);
+      asio::co_spawn(
+          ioc,
+          closed_loop(a, st, end, a.rate > 0 ? &schedule : nullptr, a.rate > 0 ? 1e6 / a.rate : 0),
+          asio::detached);
   }
   ioc.run();
   const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
   std::printf(
-      "{\"requests\": %ld, \"errors\": %ld, \"elapsed_s\": %.3f, \"rps\": %.1f, \"p50_us\": %.1f, \"p90_us\": %.1f, "
-      "\"p99_us\": %.1f, \"first_chunk_p50_us\": %.1f, \"first_chunk_p99_us\": %.1f, \"gap_p50_us\": %.1f, "
+      "{\"requests\": %ld, \"errors\": %ld, \"elapsed_s\": %.3f, \"rps\": %.1f, \"p50_us\": %.1f, "
+      "\"p90_us\": %.1f, "
+      "\"p99_us\": %.1f, \"first_chunk_p50_us\": %.1f, \"first_chunk_p99_us\": %.1f, "
+      "\"gap_p50_us\": %.1f, "
       "\"gap_p99_us\": %.1f, \"gap_max_us\": %.1f, \"chunks\": %ld}\n",
-      st.requests, st.errors, elapsed, static_cast<double>(st.requests - st.errors) / elapsed, pct(st.latency_us, 50),
-      pct(st.latency_us, 90), pct(st.latency_us, 99), pct(st.first_chunk_us, 50), pct(st.first_chunk_us, 99),
-      pct(st.gap_us, 50), pct(st.gap_us, 99), pct(st.gap_us, 100), st.chunks);
+      st.requests, st.errors, elapsed, static_cast<double>(st.requests - st.errors) / elapsed,
+      pct(st.latency_us, 50), pct(st.latency_us, 90), pct(st.latency_us, 99),
+      pct(st.first_chunk_us, 50), pct(st.first_chunk_us, 99), pct(st.gap_us, 50),
+      pct(st.gap_us, 99), pct(st.gap_us, 100), st.chunks);
   return st.errors == 0 ? 0 : 1;
 }

@@ -30,9 +30,12 @@ const std::string kBody =
     R"("service_tier":"default","system_fingerprint":"fp_bench"})";
 
 std::string chunk_frame(int i) {
-  std::string data = R"(data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1730000000,)"
-                     R"("model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"token)" +
-                     std::to_string(i) + R"( "},"finish_reason":null}]})" "\n\n";
+  std::string data =
+      R"(data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1730000000,)"
+      R"("model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"token)" +
+      std::to_string(i) +
+      R"( "},"finish_reason":null}]})"
+      "\n\n";
   char head[16];
   int n = std::snprintf(head, sizeof head, "%zx\r\n", data.size());
   return std::string(head, static_cast<size_t>(n)) + data + "\r\n";
@@ -43,8 +46,9 @@ asio::awaitable<void> session(tcp::socket sock) {
   std::string buf;
   buf.reserve(8192);
   char tmp[16384];
-  const std::string json_head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " +
-                                std::to_string(kBody.size()) + "\r\n\r\n";
+  const std::string json_head =
+      "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " +
+      std::to_string(kBody.size()) + "\r\n\r\n";
   const std::string json_response = json_head + kBody;
   for (;;) {
     size_t header_end;
@@ -57,7 +61,8 @@ asio::awaitable<void> session(tcp::socket sock) {
     size_t length = 0;
     for (std::string_view key : {"content-length:", "Content-Length:"}) {
       auto p = head.find(key);
-      if (p != std::string_view::npos) length = std::strtoul(head.data() + p + key.size(), nullptr, 10);
+      if (p != std::string_view::npos)
+        length = std::strtoul(head.data() + p + key.size(), nullptr, 10);
     }
     const size_t total = header_end + 4 + length;
     while (buf.size() < total) {
@@ -72,7 +77,9 @@ asio::awaitable<void> session(tcp::socket sock) {
       auto [ec, n] = co_await asio::async_write(sock, asio::buffer(json_response), kTuple);
       if (ec) co_return;
     } else {
-      std::string out = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+      std::string out =
+          "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: "
+          "chunked\r\n\r\n";
       asio::steady_timer timer(sock.get_executor());
       for (int i = 0; i < g_chunks; ++i) {
         out += chunk_frame(i);
@@ -111,12 +118,16 @@ int main(int argc, char** argv) {
   int port = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view a = argv[i];
-    if (a == "--port") port = std::atoi(argv[i + 1]);
-    else if (a == "--chunks") g_chunks = std::atoi(argv[i + 1]);
-    else if (a == "--chunk-delay-ms") g_chunk_delay_ms = std::atoi(argv[i + 1]);
+    if (a == "--port")
+      port = std::atoi(argv[i + 1]);
+    else if (a == "--chunks")
+      g_chunks = std::atoi(argv[i + 1]);
+    else if (a == "--chunk-delay-ms")
+      g_chunk_delay_ms = std::atoi(argv[i + 1]);
   }
   asio::io_context ioc(1);
-  tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
+  tcp::acceptor acceptor(
+      ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));
   acceptor.listen(4096);
   std::printf("%u\n", acceptor.local_endpoint().port());
   std::fflush(stdout);

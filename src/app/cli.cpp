@@ -62,29 +62,66 @@ Options:
 
 Result<CliOptions> parse_cli(int argc, const char* const* argv) {
   CliOptions o;
-  std::optional<std::string> config, host, port, workers, max_req, jitter, keepalive, sslkey, sslcert, limit, req_timeout;
+  std::optional<std::string> config, host, port, workers, max_req, jitter, keepalive, sslkey,
+      sslcert, limit, req_timeout;
   std::map<std::string, std::optional<std::string>*> valued = {
-      {"--config", &config}, {"-c", &config}, {"--host", &host}, {"--port", &port},
-      {"--num_workers", &workers}, {"--max_requests_before_restart", &max_req},
-      {"--max_requests_before_restart_jitter", &jitter}, {"--keepalive_timeout", &keepalive},
-      {"--ssl_keyfile_path", &sslkey}, {"--ssl_certfile_path", &sslcert},
-      {"--limit_concurrency", &limit}, {"--request_timeout", &req_timeout}};
-  std::map<std::string, bool*> flags = {
-      {"--run_gunicorn", &o.run_gunicorn}, {"--run_hypercorn", &o.run_hypercorn},
-      {"--run_granian", &o.run_granian}, {"--debug", &o.debug}, {"--detailed_debug", &o.detailed_debug},
-      {"--validate_config", &o.validate_config}, {"--skip_server_startup", &o.skip_server_startup},
-      {"--use_prisma_migrate", &o.use_prisma_migrate}, {"--use_prisma_db_push", &o.use_prisma_db_push},
-      {"--version", &o.version}, {"-v", &o.version}, {"--help", &o.help}, {"--drop_params", &o.drop_params}};
+      {"--config", &config},
+      {"-c", &config},
+      {"--host", &host},
+      {"--port", &port},
+      {"--num_workers", &workers},
+      {"--max_requests_before_restart", &max_req},
+      {"--max_requests_before_restart_jitter", &jitter},
+      {"--keepalive_timeout", &keepalive},
+      {"--ssl_keyfile_path", &sslkey},
+      {"--ssl_certfile_path", &sslcert},
+      {"--limit_concurrency", &limit},
+      {"--request_timeout", &req_timeout}};
+  std::map<std::string, bool*> flags = {{"--run_gunicorn", &o.run_gunicorn},
+                                        {"--run_hypercorn", &o.run_hypercorn},
+                                        {"--run_granian", &o.run_granian},
+                                        {"--debug", &o.debug},
+                                        {"--detailed_debug", &o.detailed_debug},
+                                        {"--validate_config", &o.validate_config},
+                                        {"--skip_server_startup", &o.skip_server_startup},
+                                        {"--use_prisma_migrate", &o.use_prisma_migrate},
+                                        {"--use_prisma_db_push", &o.use_prisma_db_push},
+                                        {"--version", &o.version},
+                                        {"-v", &o.version},
+                                        {"--help", &o.help},
+                                        {"--drop_params", &o.drop_params}};
   // Flags LiteLLM has that do nothing in a compiled proxy; accepted so existing commands run.
   static const std::map<std::string, bool> kIgnoredValued = {
-      {"--granian_threads", true}, {"--model", true}, {"-m", true}, {"--alias", true}, {"--api_base", true},
-      {"--api_version", true}, {"--add_key", true}, {"--headers", true}, {"--temperature", true},
-      {"--max_tokens", true}, {"--max_budget", true}, {"--telemetry", true}, {"--log_config", true},
-      {"--ciphers", true}, {"--timeout_worker_healthcheck", true}, {"--num_requests", true},
-      {"--prometheus_metrics_port", true}, {"--test", false}, {"--health", false}, {"--local", false},
-      {"--save", false}, {"--use_queue", false}, {"--add_function_to_prompt", false}, {"--setup", false},
-      {"--test_async", false}, {"--iam_token_db_auth", false}, {"--azure_postgresql_auth", false},
-      {"--reload", false}, {"--use_legacy_migration_resolver", false}, {"--use_v2_migration_resolver", false},
+      {"--granian_threads", true},
+      {"--model", true},
+      {"-m", true},
+      {"--alias", true},
+      {"--api_base", true},
+      {"--api_version", true},
+      {"--add_key", true},
+      {"--headers", true},
+      {"--temperature", true},
+      {"--max_tokens", true},
+      {"--max_budget", true},
+      {"--telemetry", true},
+      {"--log_config", true},
+      {"--ciphers", true},
+      {"--timeout_worker_healthcheck", true},
+      {"--num_requests", true},
+      {"--prometheus_metrics_port", true},
+      {"--test", false},
+      {"--health", false},
+      {"--local", false},
+      {"--save", false},
+      {"--use_queue", false},
+      {"--add_function_to_prompt", false},
+      {"--setup", false},
+      {"--test_async", false},
+      {"--iam_token_db_auth", false},
+      {"--azure_postgresql_auth", false},
+      {"--reload", false},
+      {"--use_legacy_migration_resolver", false},
+      {"--use_v2_migration_resolver", false},
       {"--enforce_prisma_migration_check", false}};
 
   for (int i = 1; i < argc; ++i) {
@@ -108,7 +145,8 @@ Result<CliOptions> parse_cli(int argc, const char* const* argv) {
     } else if (auto f = flags.find(arg); f != flags.end()) {
       *f->second = true;
     } else if (auto ig = kIgnoredValued.find(arg); ig != kIgnoredValued.end()) {
-      if (ig->second && !take_value()) return usage_error("Error: Option '" + arg + "' requires an argument.");
+      if (ig->second && !take_value())
+        return usage_error("Error: Option '" + arg + "' requires an argument.");
       o.ignored.push_back(arg);
     } else if (arg.starts_with("-")) {
       return usage_error("Error: No such option: " + arg);
@@ -139,7 +177,8 @@ Result<CliOptions> parse_cli(int argc, const char* const* argv) {
   if (host) o.host = *host;
   if (port) {
     auto p = to_long(*port);
-    if (!p || *p < 0 || *p > 65535) return usage_error("Error: Invalid value for '--port': '" + *port + "' is not a valid port.");
+    if (!p || *p < 0 || *p > 65535)
+      return usage_error("Error: Invalid value for '--port': '" + *port + "' is not a valid port.");
     o.port = static_cast<int>(*p);
   }
   if (workers) {
@@ -148,25 +187,35 @@ Result<CliOptions> parse_cli(int argc, const char* const* argv) {
     } else {
       auto w = to_long(*workers);
       if (!w || *w < 1 || *w > 1024)
-        return usage_error("Error: Invalid value for '--num_workers': '" + *workers + "' (an integer >= 1, or auto).");
+        return usage_error("Error: Invalid value for '--num_workers': '" + *workers +
+                           "' (an integer >= 1, or auto).");
       o.num_workers = static_cast<int>(*w);
     }
   }
   auto positive = [&](const std::optional<std::string>& v, const char* name, auto& out) -> Status {
     if (!v) return Ok{};
     auto n = to_long(*v);
-    if (!n || *n < 0) return usage_error(std::string("Error: Invalid value for '") + name + "': '" + *v + "' is not a valid integer.");
+    if (!n || *n < 0)
+      return usage_error(std::string("Error: Invalid value for '") + name + "': '" + *v +
+                         "' is not a valid integer.");
     out = static_cast<std::remove_reference_t<decltype(*out)>>(*n);
     return Ok{};
   };
-  if (auto s = positive(max_req, "--max_requests_before_restart", o.max_requests_before_restart); !s) return s.error();
-  if (auto s = positive(jitter, "--max_requests_before_restart_jitter", o.max_requests_before_restart_jitter); !s) return s.error();
-  if (auto s = positive(keepalive, "--keepalive_timeout", o.keepalive_timeout); !s) return s.error();
+  if (auto s = positive(max_req, "--max_requests_before_restart", o.max_requests_before_restart);
+      !s)
+    return s.error();
+  if (auto s = positive(jitter, "--max_requests_before_restart_jitter",
+                        o.max_requests_before_restart_jitter);
+      !s)
+    return s.error();
+  if (auto s = positive(keepalive, "--keepalive_timeout", o.keepalive_timeout); !s)
+    return s.error();
   if (auto s = positive(limit, "--limit_concurrency", o.limit_concurrency); !s) return s.error();
   if (req_timeout) {
     char* end = nullptr;
     double t = std::strtod(req_timeout->c_str(), &end);
-    if (end == req_timeout->c_str() || t <= 0) return usage_error("Error: Invalid value for '--request_timeout': '" + *req_timeout + "'");
+    if (end == req_timeout->c_str() || t <= 0)
+      return usage_error("Error: Invalid value for '--request_timeout': '" + *req_timeout + "'");
     o.request_timeout = t;
   }
   o.ssl_keyfile_path = sslkey;

@@ -52,9 +52,11 @@ std::optional<Loaded> load(const CliOptions& cli, bool report) {
   }
   auto cfg = std::const_pointer_cast<config::Config>(result.config);
   if (cli.drop_params) cfg->litellm_settings.drop_params = true;
-  if (cli.request_timeout) cfg->litellm_settings.request_timeout = *cli.request_timeout;
+  if (cli.request_timeout)
+    cfg->litellm_settings.request_timeout = *cli.request_timeout;
   else if (!cfg->litellm_settings.raw.contains("request_timeout"))
-    if (auto t = env("REQUEST_TIMEOUT")) cfg->litellm_settings.request_timeout = std::strtod(t->c_str(), nullptr);
+    if (auto t = env("REQUEST_TIMEOUT"))
+      cfg->litellm_settings.request_timeout = std::strtod(t->c_str(), nullptr);
   if (cfg->litellm_settings.json_logs) logging::set_json(true);
   if (cfg->litellm_settings.set_verbose) logging::set_level(spdlog::level::debug);
   std::vector<std::string> warnings, errors;
@@ -65,7 +67,8 @@ std::optional<Loaded> load(const CliOptions& cli, bool report) {
     for (const auto& w : warnings) LOG_WARN("config: {}", w);
   if (!errors.empty()) {
     if (report) {
-      std::fprintf(stderr, "LiteLLM: config invalid (%zu error%s)\n", errors.size(), errors.size() == 1 ? "" : "s");
+      std::fprintf(stderr, "LiteLLM: config invalid (%zu error%s)\n", errors.size(),
+                   errors.size() == 1 ? "" : "s");
       for (const auto& e : errors) std::fprintf(stderr, "  %s\n", e.c_str());
     }
     return std::nullopt;
@@ -89,8 +92,11 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
   if (!loaded) return 1;
   asio::io_context ioc(1);
   if (wenv.shm_fd >= 0) {
-    if (auto shared = state::attach_shared_region(wenv.shm_fd)) loaded->router->set_state(std::move(shared));
-    else LOG_WARN("worker {}: shared state unavailable; cooldowns are local to this worker", wenv.worker_id);
+    if (auto shared = state::attach_shared_region(wenv.shm_fd))
+      loaded->router->set_state(std::move(shared));
+    else
+      LOG_WARN("worker {}: shared state unavailable; cooldowns are local to this worker",
+               wenv.worker_id);
   }
   handlers::Gateway gateway(ioc, loaded->config, std::move(loaded->router));
   http::ServerOptions so;
@@ -98,7 +104,8 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
   so.ssl_certfile = cli.ssl_certfile_path;
   so.ssl_keyfile = cli.ssl_keyfile_path;
   if (cli.keepalive_timeout) so.keepalive_timeout = std::chrono::seconds(*cli.keepalive_timeout);
-  if (auto mb = loaded->config->general_settings.max_request_size_mb) so.body_limit = static_cast<size_t>(*mb * 1024 * 1024);
+  if (auto mb = loaded->config->general_settings.max_request_size_mb)
+    so.body_limit = static_cast<size_t>(*mb * 1024 * 1024);
   http::Server server(ioc, gateway, so);
   if (auto st = server.listen(); !st) {
     LOG_ERROR("worker {}: {}", wenv.worker_id, st.error().message);
@@ -118,8 +125,10 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
   auto begin_drain = [&](const char* why, bool close_idle) {
     if (draining) return;
     draining = true;
-    deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(stop_wait_seconds() * 1000));
-    LOG_INFO("worker {} draining ({}): {} request(s) in flight", wenv.worker_id, why, gateway.in_flight());
+    deadline = std::chrono::steady_clock::now() +
+               std::chrono::milliseconds(static_cast<int64_t>(stop_wait_seconds() * 1000));
+    LOG_INFO("worker {} draining ({}): {} request(s) in flight", wenv.worker_id, why,
+             gateway.in_flight());
     server.stop_accepting(close_idle);
   };
   std::function<void()> on_tick = [&]() {
@@ -129,7 +138,8 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
         forced = true;
         return ioc.stop();
       }
-    } else if (wenv.max_requests && !recycle_sent && gateway.served() >= static_cast<uint64_t>(*wenv.max_requests)) {
+    } else if (wenv.max_requests && !recycle_sent &&
+               gateway.served() >= static_cast<uint64_t>(*wenv.max_requests)) {
       recycle_sent = true;
       send_control(wenv.control_fd, supervisor::kRecycle);
     }
@@ -138,30 +148,35 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
       if (!ec) on_tick();
     });
   };
-  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    if (draining && sig != SIGUSR2) {  // a second signal: now
-      forced = true;
-      return ioc.stop();
-    }
-    begin_drain(sig == SIGUSR2 ? "retired" : "signal", sig != SIGUSR2);
-    signals.async_wait(on_signal);
-  };
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (draining && sig != SIGUSR2) {  // a second signal: now
+          forced = true;
+          return ioc.stop();
+        }
+        begin_drain(sig == SIGUSR2 ? "retired" : "signal", sig != SIGUSR2);
+        signals.async_wait(on_signal);
+      };
   signals.async_wait(on_signal);
   std::unique_ptr<asio::posix::stream_descriptor> control;
   if (wenv.control_fd >= 0) {
     control = std::make_unique<asio::posix::stream_descriptor>(ioc, wenv.control_fd);
-    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
-      char buf[16];
-      for (;;) {
-        auto [ec, n] = co_await control->async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
-        if (ec == asio::error::operation_aborted) co_return;
-        if (ec || n == 0) {  // the supervisor is gone: do not linger
-          begin_drain("supervisor exited", true);
-          co_return;
-        }
-      }
-    }, asio::detached);
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+          char buf[16];
+          for (;;) {
+            auto [ec, n] = co_await control->async_read_some(asio::buffer(buf),
+                                                             asio::as_tuple(asio::use_awaitable));
+            if (ec == asio::error::operation_aborted) co_return;
+            if (ec || n == 0) {  // the supervisor is gone: do not linger
+              begin_drain("supervisor exited", true);
+              co_return;
+            }
+          }
+        },
+        asio::detached);
   }
   on_tick();
   send_control(wenv.control_fd, supervisor::kReady);  // after the signal handlers are in place
@@ -169,7 +184,8 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
   if (forced) {
     // Requests were still running: end now, as a supervisor's SIGKILL would, without unwinding
     // coroutine frames that point at the objects of this function.
-    LOG_WARN("worker {}: drain deadline reached with {} request(s) in flight", wenv.worker_id, gateway.in_flight());
+    LOG_WARN("worker {}: drain deadline reached with {} request(s) in flight", wenv.worker_id,
+             gateway.in_flight());
     logging::proxy().flush();
     std::fflush(nullptr);
     std::_Exit(0);
@@ -218,7 +234,8 @@ int run_supervisor(const CliOptions& cli, const Loaded& loaded, int argc, const 
   o.max_requests_jitter = cli.max_requests_before_restart_jitter;
   o.separate_health = env("SEPARATE_HEALTH_APP").value_or("0") == "1";
   o.health_host = cli.host;
-  o.health_port = static_cast<uint16_t>(std::atoi(env("SEPARATE_HEALTH_PORT").value_or("4001").c_str()));
+  o.health_port =
+      static_cast<uint16_t>(std::atoi(env("SEPARATE_HEALTH_PORT").value_or("4001").c_str()));
   o.stop_wait_seconds = stop_wait_seconds();
   const std::string config_path = cli.config;
   o.validate_config = [config_path]() {
@@ -228,9 +245,10 @@ int run_supervisor(const CliOptions& cli, const Loaded& loaded, int argc, const 
   };
   std::printf("LiteLLM: Proxy initialized with Config, Set models:\n");
   for (const auto& d : loaded.config->model_list) std::printf("    %s\n", d.model_name.c_str());
-  std::printf("INFO:     litellm-cpp running on %s://%s:%d with %d worker%s (Press CTRL+C to quit)\n",
-              cli.ssl_certfile_path ? "https" : "http", cli.host.c_str(), cli.port, cli.num_workers,
-              cli.num_workers == 1 ? "" : "s");
+  std::printf(
+      "INFO:     litellm-cpp running on %s://%s:%d with %d worker%s (Press CTRL+C to quit)\n",
+      cli.ssl_certfile_path ? "https" : "http", cli.host.c_str(), cli.port, cli.num_workers,
+      cli.num_workers == 1 ? "" : "s");
   std::fflush(stdout);
   return supervisor::run(o);
 }
@@ -258,7 +276,8 @@ int run(int argc, const char* const* argv) {
   logging::init(logging::options_from_env(cli.debug, cli.detailed_debug));
   if (auto w = supervisor::worker_env()) return run_worker(cli, *w);
 
-  for (const auto& flag : cli.ignored) LOG_INFO("flag {} accepted for compatibility; it has no effect here", flag);
+  for (const auto& flag : cli.ignored)
+    LOG_INFO("flag {} accepted for compatibility; it has no effect here", flag);
   auto loaded = load(cli, true);
   if (!loaded) return 1;
   if (cli.validate_config) {

@@ -54,7 +54,8 @@ bool is_public_route(std::string_view path) {
          path == "/health/readiness" || path == "/test" || path == "/routes";
 }
 
-Authenticator::Authenticator(std::optional<std::string> master_key, std::optional<std::string> custom_header)
+Authenticator::Authenticator(std::optional<std::string> master_key,
+                             std::optional<std::string> custom_header)
     : master_key_(std::move(master_key)), custom_header_(std::move(custom_header)) {
   if (master_key_ && master_key_->empty()) master_key_.reset();
   if (master_key_) master_key_hash_ = sha256_hex(*master_key_);
@@ -66,9 +67,11 @@ Result<Identity> Authenticator::authenticate(const HeaderViews& headers) const {
   if (k.state == KeyLookup::State::kMissing) return auth_error("No api key passed in.");
   if (k.state == KeyLookup::State::kMalformed || k.key.empty())
     return auth_error("Malformed API Key passed in. Ensure Key has `Bearer ` prefix.");
-  if (secure_equals(k.key, *master_key_)) return Identity{Role::kProxyAdmin, master_key_hash_, "default_user_id"};
+  if (secure_equals(k.key, *master_key_))
+    return Identity{Role::kProxyAdmin, master_key_hash_, "default_user_id"};
   // Not the master key: a virtual key, which needs the database (LiteLLM's message when none).
-  return Error::make(ErrorKind::kProxyBadRequest, 400, "No connected db.", "no_db_connection", std::nullopt);
+  return Error::make(ErrorKind::kProxyBadRequest, 400, "No connected db.", "no_db_connection",
+                     std::nullopt);
 }
 
 }  // namespace litellm::auth

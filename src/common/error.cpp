@@ -7,25 +7,44 @@ namespace litellm {
 
 const char* error_kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kBadRequest: return "BadRequestError";
-    case ErrorKind::kContextWindowExceeded: return "ContextWindowExceededError";
-    case ErrorKind::kContentPolicyViolation: return "ContentPolicyViolationError";
-    case ErrorKind::kUnsupportedParams: return "UnsupportedParamsError";
-    case ErrorKind::kAuthentication: return "AuthenticationError";
-    case ErrorKind::kPermissionDenied: return "PermissionDeniedError";
-    case ErrorKind::kNotFound: return "NotFoundError";
-    case ErrorKind::kTimeout: return "Timeout";
-    case ErrorKind::kUnprocessableEntity: return "UnprocessableEntityError";
-    case ErrorKind::kRateLimit: return "RateLimitError";
-    case ErrorKind::kInternalServer: return "InternalServerError";
-    case ErrorKind::kBadGateway: return "BadGatewayError";
-    case ErrorKind::kServiceUnavailable: return "ServiceUnavailableError";
-    case ErrorKind::kApiError: return "APIError";
-    case ErrorKind::kApiConnection: return "APIConnectionError";
-    case ErrorKind::kProxyAuth: return "ProxyException";
-    case ErrorKind::kProxyBadRequest: return "BadRequestError";
-    case ErrorKind::kProxyNotFound: return "NotFoundError";
-    case ErrorKind::kNoDeployments: return "RateLimitError";
+    case ErrorKind::kBadRequest:
+      return "BadRequestError";
+    case ErrorKind::kContextWindowExceeded:
+      return "ContextWindowExceededError";
+    case ErrorKind::kContentPolicyViolation:
+      return "ContentPolicyViolationError";
+    case ErrorKind::kUnsupportedParams:
+      return "UnsupportedParamsError";
+    case ErrorKind::kAuthentication:
+      return "AuthenticationError";
+    case ErrorKind::kPermissionDenied:
+      return "PermissionDeniedError";
+    case ErrorKind::kNotFound:
+      return "NotFoundError";
+    case ErrorKind::kTimeout:
+      return "Timeout";
+    case ErrorKind::kUnprocessableEntity:
+      return "UnprocessableEntityError";
+    case ErrorKind::kRateLimit:
+      return "RateLimitError";
+    case ErrorKind::kInternalServer:
+      return "InternalServerError";
+    case ErrorKind::kBadGateway:
+      return "BadGatewayError";
+    case ErrorKind::kServiceUnavailable:
+      return "ServiceUnavailableError";
+    case ErrorKind::kApiError:
+      return "APIError";
+    case ErrorKind::kApiConnection:
+      return "APIConnectionError";
+    case ErrorKind::kProxyAuth:
+      return "ProxyException";
+    case ErrorKind::kProxyBadRequest:
+      return "BadRequestError";
+    case ErrorKind::kProxyNotFound:
+      return "NotFoundError";
+    case ErrorKind::kNoDeployments:
+      return "RateLimitError";
   }
   return "APIError";
 }

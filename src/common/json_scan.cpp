@@ -12,7 +12,8 @@ constexpr int kMaxDepth = 256;
 
 class Scanner {
  public:
-  explicit Scanner(std::string_view t) : p_(t.data()), begin_(t.data()), end_(t.data() + t.size()) {}
+  explicit Scanner(std::string_view t)
+      : p_(t.data()), begin_(t.data()), end_(t.data() + t.size()) {}
 
   bool fail(const char* what) {
     if (error_.empty()) error_ = std::string(what) + " at offset " + std::to_string(p_ - begin_);
@@ -44,7 +45,15 @@ class Scanner {
           ++c;
           if (c >= end_) return fail("bad escape");
           switch (*c) {
-            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': break;
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
+              break;
             case 'u':
               for (int i = 0; i < 4; ++i) {
                 ++c;
@@ -108,12 +117,18 @@ class Scanner {
     ws();
     if (p_ >= end_) return fail("unexpected end");
     switch (*p_) {
-      case '{': return object(depth + 1, nullptr);
-      case '[': return array(depth + 1);
-      case '"': return string();
-      case 't': return literal("true");
-      case 'f': return literal("false");
-      case 'n': return literal("null");
+      case '{':
+        return object(depth + 1, nullptr);
+      case '[':
+        return array(depth + 1);
+      case '"':
+        return string();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
       default:
         if (*p_ == '-' || (*p_ >= '0' && *p_ <= '9')) return number();
         return fail("unexpected character");
@@ -222,14 +237,15 @@ std::optional<bool> as_bool(std::string_view raw) {
 }
 
 std::string quote(std::string_view s) {
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string rebuild_object(const std::vector<Member>& members, const std::vector<Edit>& edits) {
   size_t estimate = 2;
   for (const auto& m : members) estimate += m.key.size() + m.value.size() + 4;
-  for (const auto& e : edits) estimate += e.key.size() + (e.raw_value ? e.raw_value->size() : 0) + 4;
+  for (const auto& e : edits)
+    estimate += e.key.size() + (e.raw_value ? e.raw_value->size() : 0) + 4;
   std::string out;
   out.reserve(estimate);
   out.push_back('{');

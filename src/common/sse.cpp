@@ -14,7 +14,8 @@ void Parser::dispatch_line(std::string_view line, std::vector<Event>& out) {
   if (line.front() == ':') return;  // comment (keep-alive ping)
   auto colon = line.find(':');
   std::string_view field = line.substr(0, colon);
-  std::string_view value = colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
+  std::string_view value =
+      colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
   if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   if (field == "data") {
     if (has_data_) current_.data.push_back('\n');

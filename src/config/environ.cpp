@@ -111,7 +111,8 @@ bool load_dotenv(const std::string& path) {
     if (eq == std::string_view::npos) continue;
     std::string key(trim(t.substr(0, eq)));
     std::string_view val = trim(t.substr(eq + 1));
-    if (val.size() >= 2 && (val.front() == '"' || val.front() == '\'') && val.back() == val.front()) {
+    if (val.size() >= 2 && (val.front() == '"' || val.front() == '\'') &&
+        val.back() == val.front()) {
       val = val.substr(1, val.size() - 2);
     } else if (auto hash = val.find(" #"); hash != std::string_view::npos) {
       val = trim(val.substr(0, hash));

@@ -112,12 +112,26 @@ LoadResult load_tree(Json root, const fs::path& base_dir, const std::string& pat
   process_includes(root, base_dir, result.errors);
   resolve_os_environ(root);
   apply_environment_variables(root, *cfg, r);
-  static const std::set<std::string> kTopLevel = {
-      "model_list", "litellm_settings", "router_settings", "general_settings",
-      "environment_variables", "callback_settings", "guardrails", "policies",
-      "policy_attachments", "prompts", "credential_list", "mcp_servers", "mcp_tools",
-      "agent_list", "vector_store_registry", "search_tools", "assistant_settings",
-      "finetune_settings", "files_settings", "default_vertex_config"};
+  static const std::set<std::string> kTopLevel = {"model_list",
+                                                  "litellm_settings",
+                                                  "router_settings",
+                                                  "general_settings",
+                                                  "environment_variables",
+                                                  "callback_settings",
+                                                  "guardrails",
+                                                  "policies",
+                                                  "policy_attachments",
+                                                  "prompts",
+                                                  "credential_list",
+                                                  "mcp_servers",
+                                                  "mcp_tools",
+                                                  "agent_list",
+                                                  "vector_store_registry",
+                                                  "search_tools",
+                                                  "assistant_settings",
+                                                  "finetune_settings",
+                                                  "files_settings",
+                                                  "default_vertex_config"};
   r.warn_unknown(root, "", kTopLevel);
 
   parse_litellm_settings(root.value("litellm_settings", Json::object()), cfg->litellm_settings, r);

@@ -7,18 +7,52 @@ namespace litellm::config {
 namespace {
 
 // litellm_params keys LiteLLM consumes itself; every other key is a provider parameter.
-const std::set<std::string> kInternalParams = {
-    "model", "api_base", "api_key", "api_version", "custom_llm_provider", "rpm", "tpm", "weight",
-    "order", "timeout", "stream_timeout", "max_retries", "num_retries", "max_parallel_requests",
-    "cooldown_time", "drop_params", "additional_drop_params", "mock_response",
-    "input_cost_per_token", "output_cost_per_token", "organization", "region_name", "tags",
-    "base_model", "use_in_pass_through", "litellm_credential_name",
-    "configurable_clientside_auth_params", "merge_reasoning_content_in_choices", "max_budget",
-    "budget_duration", "vertex_project", "vertex_location", "vertex_credentials",
-    "watsonx_region_name", "keepalive_seconds", "allowed_openai_params", "request_timeout",
-    "model_info", "litellm_trace_id", "input_cost_per_second", "output_cost_per_second",
-    "cache_creation_input_token_cost", "cache_read_input_token_cost", "auto_router_config",
-    "health_check_model", "api_type"};
+const std::set<std::string> kInternalParams = {"model",
+                                               "api_base",
+                                               "api_key",
+                                               "api_version",
+                                               "custom_llm_provider",
+                                               "rpm",
+                                               "tpm",
+                                               "weight",
+                                               "order",
+                                               "timeout",
+                                               "stream_timeout",
+                                               "max_retries",
+                                               "num_retries",
+                                               "max_parallel_requests",
+                                               "cooldown_time",
+                                               "drop_params",
+                                               "additional_drop_params",
+                                               "mock_response",
+                                               "input_cost_per_token",
+                                               "output_cost_per_token",
+                                               "organization",
+                                               "region_name",
+                                               "tags",
+                                               "base_model",
+                                               "use_in_pass_through",
+                                               "litellm_credential_name",
+                                               "configurable_clientside_auth_params",
+                                               "merge_reasoning_content_in_choices",
+                                               "max_budget",
+                                               "budget_duration",
+                                               "vertex_project",
+                                               "vertex_location",
+                                               "vertex_credentials",
+                                               "watsonx_region_name",
+                                               "keepalive_seconds",
+                                               "allowed_openai_params",
+                                               "request_timeout",
+                                               "model_info",
+                                               "litellm_trace_id",
+                                               "input_cost_per_second",
+                                               "output_cost_per_second",
+                                               "cache_creation_input_token_cost",
+                                               "cache_read_input_token_cost",
+                                               "auto_router_config",
+                                               "health_check_model",
+                                               "api_type"};
 
 void parse_params(const Json& lp, const std::string& p, LitellmParams& out, Reader& r) {
   std::optional<std::string> model;
@@ -47,11 +81,15 @@ void parse_params(const Json& lp, const std::string& p, LitellmParams& out, Read
   r.get(lp, "input_cost_per_token", p, out.input_cost_per_token);
   r.get(lp, "output_cost_per_token", p, out.output_cost_per_token);
   const std::pair<const char*, const std::optional<double>*> non_negative[] = {
-      {"rpm", &out.rpm}, {"tpm", &out.tpm}, {"weight", &out.weight}, {"timeout", &out.timeout},
+      {"rpm", &out.rpm},
+      {"tpm", &out.tpm},
+      {"weight", &out.weight},
+      {"timeout", &out.timeout},
       {"stream_timeout", &out.stream_timeout}};
   for (const auto& [k, v] : non_negative)
     if (*v && **v < 0) r.error(p + "." + k, "must not be negative");
-  if (lp.contains("mock_response") && !lp["mock_response"].is_null()) out.mock_response = lp["mock_response"];
+  if (lp.contains("mock_response") && !lp["mock_response"].is_null())
+    out.mock_response = lp["mock_response"];
   for (auto it = lp.begin(); it != lp.end(); ++it)
     if (!kInternalParams.contains(it.key())) out.extra[it.key()] = it.value();
 }
@@ -103,7 +141,8 @@ void parse_model_list(const Json& node, std::vector<Deployment>& out, Reader& r)
     } else {
       d.info.id = deployment_id(d.model_name, lp);
     }
-    if (info.contains("mode") && info["mode"].is_string()) d.info.mode = info["mode"].get<std::string>();
+    if (info.contains("mode") && info["mode"].is_string())
+      d.info.mode = info["mode"].get<std::string>();
     if (info.contains("base_model") && info["base_model"].is_string())
       d.info.base_model = info["base_model"].get<std::string>();
     if (!d.params.order && info.contains("order") && info["order"].is_number_integer())
@@ -115,7 +154,7 @@ void parse_model_list(const Json& node, std::vector<Deployment>& out, Reader& r)
   for (size_t i = 0; i < out.size(); ++i) {
     if (!ids.insert(out[i].info.id).second)
       r.warn("model_list[" + std::to_string(i) + "].model_info.id",
-              "duplicate deployment id '" + out[i].info.id + "'");
+             "duplicate deployment id '" + out[i].info.id + "'");
   }
 }
 

@@ -42,7 +42,8 @@ void Reader::get(const Json& obj, const char* key, const std::string& path,
   }
 }
 
-void Reader::get(const Json& obj, const char* key, const std::string& path, std::optional<double>& out) {
+void Reader::get(const Json& obj, const char* key, const std::string& path,
+                 std::optional<double>& out) {
   const Json* v = lookup(obj, key);
   if (v == nullptr) return;
   if (auto d = to_number(*v)) {
@@ -52,7 +53,8 @@ void Reader::get(const Json& obj, const char* key, const std::string& path, std:
   }
 }
 
-void Reader::get(const Json& obj, const char* key, const std::string& path, std::optional<int>& out) {
+void Reader::get(const Json& obj, const char* key, const std::string& path,
+                 std::optional<int>& out) {
   const Json* v = lookup(obj, key);
   if (v == nullptr) return;
   auto d = to_number(*v);
@@ -63,12 +65,14 @@ void Reader::get(const Json& obj, const char* key, const std::string& path, std:
   }
 }
 
-void Reader::get(const Json& obj, const char* key, const std::string& path, std::optional<bool>& out) {
+void Reader::get(const Json& obj, const char* key, const std::string& path,
+                 std::optional<bool>& out) {
   const Json* v = lookup(obj, key);
   if (v == nullptr) return;
   if (v->is_boolean()) {
     out = v->get<bool>();
-  } else if (v->is_string() && (iequals(v->get<std::string>(), "true") || iequals(v->get<std::string>(), "false"))) {
+  } else if (v->is_string() &&
+             (iequals(v->get<std::string>(), "true") || iequals(v->get<std::string>(), "false"))) {
     out = iequals(v->get<std::string>(), "true");
   } else {
     error(join_path(path, key), "expected true or false, got " + v->dump());
@@ -139,7 +143,8 @@ void Reader::get_fallbacks(const Json& obj, const char* key, const std::string& 
   out = *v;
 }
 
-void Reader::warn_unknown(const Json& obj, const std::string& path, const std::set<std::string>& known) {
+void Reader::warn_unknown(const Json& obj, const std::string& path,
+                          const std::set<std::string>& known) {
   if (!obj.is_object()) return;
   for (auto it = obj.begin(); it != obj.end(); ++it)
     if (!known.contains(it.key())) warn(join_path(path, it.key()), "unknown key (ignored)");

@@ -16,16 +16,23 @@ class Reader {
   Reader(std::vector<std::string>& errors, std::vector<std::string>& warnings)
       : errors_(errors), warnings_(warnings) {}
 
-  void error(const std::string& path, const std::string& what) { errors_.push_back(path + ": " + what); }
-  void warn(const std::string& path, const std::string& what) { warnings_.push_back(path + ": " + what); }
+  void error(const std::string& path, const std::string& what) {
+    errors_.push_back(path + ": " + what);
+  }
+  void warn(const std::string& path, const std::string& what) {
+    warnings_.push_back(path + ": " + what);
+  }
 
   // Each getter leaves `out` untouched when the key is absent or null.
-  void get(const Json& obj, const char* key, const std::string& path, std::optional<std::string>& out);
+  void get(const Json& obj, const char* key, const std::string& path,
+           std::optional<std::string>& out);
   void get(const Json& obj, const char* key, const std::string& path, std::optional<double>& out);
   void get(const Json& obj, const char* key, const std::string& path, std::optional<int>& out);
   void get(const Json& obj, const char* key, const std::string& path, std::optional<bool>& out);
-  void get(const Json& obj, const char* key, const std::string& path, std::vector<std::string>& out);
-  void get(const Json& obj, const char* key, const std::string& path, std::map<std::string, int>& out);
+  void get(const Json& obj, const char* key, const std::string& path,
+           std::vector<std::string>& out);
+  void get(const Json& obj, const char* key, const std::string& path,
+           std::map<std::string, int>& out);
   template <class T>
   void get_or(const Json& obj, const char* key, const std::string& path, T& out) {
     std::optional<T> v;
@@ -33,7 +40,8 @@ class Reader {
     if (v) out = *v;
   }
   // A list of {group: [groups]} maps (fallbacks); validated as LiteLLM's validate_fallbacks.
-  void get_fallbacks(const Json& obj, const char* key, const std::string& path, Json& out, bool strict);
+  void get_fallbacks(const Json& obj, const char* key, const std::string& path, Json& out,
+                     bool strict);
 
   // One warning per key of `obj` not in `known`.
   void warn_unknown(const Json& obj, const std::string& path, const std::set<std::string>& known);

@@ -60,7 +60,8 @@ void parse_router_settings(const Json& node, RouterSettings& out, Reader& r) {
   r.get(node, "routing_strategy", p, strategy);
   if (strategy) {
     static const std::set<std::string> kStrategies = {
-        "simple-shuffle", "least-busy", "usage-based-routing", "usage-based-routing-v2",
+        "simple-shuffle",        "least-busy",
+        "usage-based-routing",   "usage-based-routing-v2",
         "latency-based-routing", "cost-based-routing"};
     if (!kStrategies.contains(*strategy)) {
       r.error(p + ".routing_strategy", "unknown routing strategy '" + *strategy + "'");
@@ -81,19 +82,30 @@ void parse_router_settings(const Json& node, RouterSettings& out, Reader& r) {
   r.get_or(node, "disable_cooldowns", p, out.disable_cooldowns);
   r.get(node, "retry_policy", p, out.retry_policy);
   r.get(node, "allowed_fails_policy", p, out.allowed_fails_policy);
-  static const std::set<std::string> kRetryKeys = {
-      "BadRequestErrorRetries", "AuthenticationErrorRetries", "TimeoutErrorRetries",
-      "RateLimitErrorRetries", "ContentPolicyViolationErrorRetries", "InternalServerErrorRetries",
-      "ServiceUnavailableErrorRetries", "NotFoundErrorRetries", "BadGatewayErrorRetries", "DefaultRetries"};
+  static const std::set<std::string> kRetryKeys = {"BadRequestErrorRetries",
+                                                   "AuthenticationErrorRetries",
+                                                   "TimeoutErrorRetries",
+                                                   "RateLimitErrorRetries",
+                                                   "ContentPolicyViolationErrorRetries",
+                                                   "InternalServerErrorRetries",
+                                                   "ServiceUnavailableErrorRetries",
+                                                   "NotFoundErrorRetries",
+                                                   "BadGatewayErrorRetries",
+                                                   "DefaultRetries"};
   for (const auto& [k, v] : out.retry_policy)
     if (!kRetryKeys.contains(k)) r.warn(p + ".retry_policy." + k, "unknown error type (ignored)");
-  static const std::set<std::string> kFailKeys = {
-      "BadRequestErrorAllowedFails", "AuthenticationErrorAllowedFails", "TimeoutErrorAllowedFails",
-      "RateLimitErrorAllowedFails", "ContentPolicyViolationErrorAllowedFails",
-      "InternalServerErrorAllowedFails", "ServiceUnavailableErrorAllowedFails", "BadGatewayErrorAllowedFails",
-      "NotFoundErrorAllowedFails"};
+  static const std::set<std::string> kFailKeys = {"BadRequestErrorAllowedFails",
+                                                  "AuthenticationErrorAllowedFails",
+                                                  "TimeoutErrorAllowedFails",
+                                                  "RateLimitErrorAllowedFails",
+                                                  "ContentPolicyViolationErrorAllowedFails",
+                                                  "InternalServerErrorAllowedFails",
+                                                  "ServiceUnavailableErrorAllowedFails",
+                                                  "BadGatewayErrorAllowedFails",
+                                                  "NotFoundErrorAllowedFails"};
   for (const auto& [k, v] : out.allowed_fails_policy)
-    if (!kFailKeys.contains(k)) r.warn(p + ".allowed_fails_policy." + k, "unknown error type (ignored)");
+    if (!kFailKeys.contains(k))
+      r.warn(p + ".allowed_fails_policy." + k, "unknown error type (ignored)");
   r.get_fallbacks(node, "fallbacks", p, out.fallbacks, true);
   r.get_fallbacks(node, "context_window_fallbacks", p, out.context_window_fallbacks, false);
   r.get_fallbacks(node, "content_policy_fallbacks", p, out.content_policy_fallbacks, true);
@@ -120,22 +132,56 @@ void parse_router_settings(const Json& node, RouterSettings& out, Reader& r) {
   if (node.contains("default_litellm_params") && node["default_litellm_params"].is_object())
     out.default_litellm_params = node["default_litellm_params"];
 
-  static const std::set<std::string> kKnown = {
-      "routing_strategy", "routing_strategy_args", "redis_host", "redis_port", "redis_password",
-      "redis_url", "redis_db", "cache_kwargs", "cache_responses", "caching_groups", "client_ttl",
-      "num_retries", "max_fallbacks", "timeout", "stream_timeout", "retry_after", "retry_policy",
-      "model_group_retry_policy", "allowed_fails", "allowed_fails_policy", "cooldown_time",
-      "disable_cooldowns", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
-      "default_fallbacks", "enable_pre_call_checks", "optional_pre_call_checks",
-      "model_group_alias", "enable_tag_filtering", "tag_filtering_match_any",
-      "default_max_parallel_requests", "default_litellm_params", "default_priority",
-      "polling_interval", "provider_budget_config", "alerting_config", "set_verbose",
-      "debug_level", "ignore_invalid_deployments", "router_general_settings",
-      "assistants_config", "search_tools", "guardrail_list", "health_check_interval"};
+  static const std::set<std::string> kKnown = {"routing_strategy",
+                                               "routing_strategy_args",
+                                               "redis_host",
+                                               "redis_port",
+                                               "redis_password",
+                                               "redis_url",
+                                               "redis_db",
+                                               "cache_kwargs",
+                                               "cache_responses",
+                                               "caching_groups",
+                                               "client_ttl",
+                                               "num_retries",
+                                               "max_fallbacks",
+                                               "timeout",
+                                               "stream_timeout",
+                                               "retry_after",
+                                               "retry_policy",
+                                               "model_group_retry_policy",
+                                               "allowed_fails",
+                                               "allowed_fails_policy",
+                                               "cooldown_time",
+                                               "disable_cooldowns",
+                                               "fallbacks",
+                                               "context_window_fallbacks",
+                                               "content_policy_fallbacks",
+                                               "default_fallbacks",
+                                               "enable_pre_call_checks",
+                                               "optional_pre_call_checks",
+                                               "model_group_alias",
+                                               "enable_tag_filtering",
+                                               "tag_filtering_match_any",
+                                               "default_max_parallel_requests",
+                                               "default_litellm_params",
+                                               "default_priority",
+                                               "polling_interval",
+                                               "provider_budget_config",
+                                               "alerting_config",
+                                               "set_verbose",
+                                               "debug_level",
+                                               "ignore_invalid_deployments",
+                                               "router_general_settings",
+                                               "assistants_config",
+                                               "search_tools",
+                                               "guardrail_list",
+                                               "health_check_interval"};
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!kKnown.contains(it.key())) {
       r.warn(p + "." + it.key(),
-             "Key '" + it.key() + "' is not a valid argument for Router.__init__(). Ignoring this key.");
+             "Key '" + it.key() +
+                 "' is not a valid argument for Router.__init__(). Ignoring this key.");
     }
   }
 }

@@ -19,18 +19,22 @@ struct Route {
   Endpoint endpoint;
 };
 constexpr Route kLlmRoutes[] = {
-    {"/chat/completions", Endpoint::kChat},     {"/v1/chat/completions", Endpoint::kChat},
-    {"/completions", Endpoint::kCompletion},    {"/v1/completions", Endpoint::kCompletion},
-    {"/embeddings", Endpoint::kEmbedding},      {"/v1/embeddings", Endpoint::kEmbedding},
+    {"/chat/completions", Endpoint::kChat},  {"/v1/chat/completions", Endpoint::kChat},
+    {"/completions", Endpoint::kCompletion}, {"/v1/completions", Endpoint::kCompletion},
+    {"/embeddings", Endpoint::kEmbedding},   {"/v1/embeddings", Endpoint::kEmbedding},
 };
 
 // /openai/deployments/{model}/chat/completions and /engines/{model}/... (model from the path).
 bool match_model_path(std::string_view path, std::string_view& model, Endpoint& ep) {
   std::string_view rest;
-  if (path.starts_with("/openai/deployments/")) rest = path.substr(20);
-  else if (path.starts_with("/engines/")) rest = path.substr(9);
-  else if (path.starts_with("/v1/engines/")) rest = path.substr(12);
-  else return false;
+  if (path.starts_with("/openai/deployments/"))
+    rest = path.substr(20);
+  else if (path.starts_with("/engines/"))
+    rest = path.substr(9);
+  else if (path.starts_with("/v1/engines/"))
+    rest = path.substr(12);
+  else
+    return false;
   for (auto [suffix, e] : {std::pair{std::string_view("/chat/completions"), Endpoint::kChat},
                            std::pair{std::string_view("/completions"), Endpoint::kCompletion},
                            std::pair{std::string_view("/embeddings"), Endpoint::kEmbedding}}) {
@@ -46,11 +50,16 @@ bool match_model_path(std::string_view path, std::string_view& model, Endpoint& 
 std::string level_name() {
   switch (logging::proxy().level()) {
     case spdlog::level::trace:
-    case spdlog::level::debug: return "DEBUG";
-    case spdlog::level::info: return "INFO";
-    case spdlog::level::warn: return "WARNING";
-    case spdlog::level::err: return "ERROR";
-    default: return "CRITICAL";
+    case spdlog::level::debug:
+      return "DEBUG";
+    case spdlog::level::info:
+      return "INFO";
+    case spdlog::level::warn:
+      return "WARNING";
+    case spdlog::level::err:
+      return "ERROR";
+    default:
+      return "CRITICAL";
   }
 }
 
@@ -62,18 +71,20 @@ struct Counter {
 
 }  // namespace
 
-Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config, std::unique_ptr<router::Router> router,
-                 GatewayOptions options)
+Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config,
+                 std::unique_ptr<router::Router> router, GatewayOptions options)
     : config_(std::move(config)),
       router_(std::move(router)),
-      auth_(config_->general_settings.master_key ? config_->general_settings.master_key : env("LITELLM_MASTER_KEY"),
+      auth_(config_->general_settings.master_key ? config_->general_settings.master_key
+                                                 : env("LITELLM_MASTER_KEY"),
             config_->general_settings.litellm_key_header_name),
       client_(ioc, net::Client::Options{options.verify_tls, 64, std::chrono::seconds(60)}),
       options_(options) {}
 
 Gateway::~Gateway() = default;
 
-asio::awaitable<void> Gateway::send_error(ResponseWriter& out, const Error& e, const HeaderBlock& extra) {
+asio::awaitable<void> Gateway::send_error(ResponseWriter& out, const Error& e,
+                                          const HeaderBlock& extra) {
   HeaderBlock h = extra;
   h.add("content-type", "application/json");
   for (const auto& [k, v] : e.headers) h.add(k, v);
@@ -122,20 +133,26 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
     }
   }
   bool is_get_route = path == "/models" || path == "/v1/models" || path == "/model/info" ||
-                      path == "/v1/model/info" || path == "/" || path == "/routes" || path == "/health";
+                      path == "/v1/model/info" || path == "/" || path == "/routes" ||
+                      path == "/health";
   if (!is_llm && !is_get_route) {
-    co_await send_error(out, Error::make(ErrorKind::kProxyNotFound, 404, "Not Found: " + std::string(path),
-                                         "not_found_error", "None"), base);
+    co_await send_error(out,
+                        Error::make(ErrorKind::kProxyNotFound, 404,
+                                    "Not Found: " + std::string(path), "not_found_error", "None"),
+                        base);
     co_return;
   }
   if ((is_llm && req.method != "POST") || (is_get_route && req.method != "GET")) {
-    co_await send_error(out, Error::make(ErrorKind::kProxyBadRequest, 405, "Method Not Allowed",
-                                         "bad_request_error", "None"), base);
+    co_await send_error(out,
+                        Error::make(ErrorKind::kProxyBadRequest, 405, "Method Not Allowed",
+                                    "bad_request_error", "None"),
+                        base);
     co_return;
   }
   if (path == "/") {
     base.add("content-type", "application/json");
-    co_await out.send(200, base.str(), R"({"message": "litellm-cpp: LiteLLM-compatible proxy. See /v1/models."})");
+    co_await out.send(200, base.str(),
+                      R"({"message": "litellm-cpp: LiteLLM-compatible proxy. See /v1/models."})");
     co_return;
   }
 
@@ -158,11 +175,12 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
   if (path == "/models" || path == "/v1/models") {
     co_await out.send(200, base.str(), models_body());
   } else if (path == "/routes") {
-    co_await out.send(200, base.str(), R"({"routes": [)"
-                                       R"("/chat/completions", "/v1/chat/completions", "/completions", )"
-                                       R"("/v1/completions", "/embeddings", "/v1/embeddings", "/models", )"
-                                       R"("/v1/models", "/model/info", "/v1/model/info", "/health/liveliness", )"
-                                       R"("/health/liveness", "/health/readiness"]})");
+    co_await out.send(200, base.str(),
+                      R"({"routes": [)"
+                      R"("/chat/completions", "/v1/chat/completions", "/completions", )"
+                      R"("/v1/completions", "/embeddings", "/v1/embeddings", "/models", )"
+                      R"("/v1/models", "/model/info", "/v1/model/info", "/health/liveliness", )"
+                      R"("/health/liveness", "/health/readiness"]})");
   } else {
     co_await out.send(200, base.str(), model_info_body());
   }
@@ -171,7 +189,8 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
 std::string Gateway::models_body() const {
   nlohmann::ordered_json data = nlohmann::ordered_json::array();
   for (const auto& name : router_->model_names())
-    data.push_back({{"id", name}, {"object", "model"}, {"created", 1677610602}, {"owned_by", "openai"}});
+    data.push_back(
+        {{"id", name}, {"object", "model"}, {"created", 1677610602}, {"owned_by", "openai"}});
   return nlohmann::ordered_json{{"data", data}, {"object", "list"}}.dump();
 }
 
@@ -179,30 +198,34 @@ std::string Gateway::model_info_body() const {
   nlohmann::ordered_json data = nlohmann::ordered_json::array();
   for (const auto& d : router_->deployments()) {
     auto params = d.config->raw_params;
-    for (const char* secret : {"api_key", "aws_secret_access_key", "aws_access_key_id", "vertex_credentials"})
+    for (const char* secret :
+         {"api_key", "aws_secret_access_key", "aws_access_key_id", "vertex_credentials"})
       params.erase(secret);
     auto info = d.config->info.raw;
     info["id"] = d.config->info.id;
     info["db_model"] = false;
     if (!info.contains("mode")) info["mode"] = d.config->info.mode;
     info["litellm_provider"] = d.provider->info().name;
-    data.push_back({{"model_name", d.config->model_name}, {"litellm_params", params}, {"model_info", info}});
+    data.push_back(
+        {{"model_name", d.config->model_name}, {"litellm_params", params}, {"model_info", info}});
   }
   return nlohmann::ordered_json{{"data", data}}.dump();
 }
 
 std::string Gateway::readiness_body() const {
   nlohmann::ordered_json callbacks = nlohmann::ordered_json::array();
-  for (const auto* list : {&config_->litellm_settings.success_callback, &config_->litellm_settings.callbacks})
+  for (const auto* list :
+       {&config_->litellm_settings.success_callback, &config_->litellm_settings.callbacks})
     for (const auto& c : *list) callbacks.push_back(c);
-  nlohmann::ordered_json j = {{"status", "healthy"},
-                              {"db", "Not connected"},
-                              {"cache", nullptr},
-                              {"litellm_version", kVersion},
-                              {"success_callbacks", callbacks},
-                              {"use_aiohttp_transport", false},
-                              {"log_level", level_name()},
-                              {"is_detailed_debug", logging::proxy().level() <= spdlog::level::debug}};
+  nlohmann::ordered_json j = {
+      {"status", "healthy"},
+      {"db", "Not connected"},
+      {"cache", nullptr},
+      {"litellm_version", kVersion},
+      {"success_callbacks", callbacks},
+      {"use_aiohttp_transport", false},
+      {"log_level", level_name()},
+      {"is_detailed_debug", logging::proxy().level() <= spdlog::level::debug}};
   return j.dump();
 }
 

@@ -14,8 +14,10 @@ namespace {
 std::string query_param(std::string_view query, std::string_view key) {
   for (size_t start = 0; start <= query.size();) {
     size_t amp = query.find('&', start);
-    std::string_view pair = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-    if (pair.starts_with(key) && pair.size() > key.size() && pair[key.size()] == '=') return std::string(pair.substr(key.size() + 1));
+    std::string_view pair =
+        query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (pair.starts_with(key) && pair.size() > key.size() && pair[key.size()] == '=')
+      return std::string(pair.substr(key.size() + 1));
     if (amp == std::string_view::npos) break;
     start = amp + 1;
   }
@@ -28,15 +30,17 @@ asio::awaitable<void> Gateway::handle_health(const HttpRequest& req, ResponseWri
   const std::string only_model = query_param(req.query, "model");
   const std::string only_id = query_param(req.query, "model_id");
   const bool details = config_->general_settings.raw.value("health_check_details", true);
-  nlohmann::ordered_json healthy = nlohmann::ordered_json::array(), unhealthy = nlohmann::ordered_json::array();
+  nlohmann::ordered_json healthy = nlohmann::ordered_json::array(),
+                         unhealthy = nlohmann::ordered_json::array();
   for (const auto& d : router_->deployments()) {
     const auto& c = *d.config;
     if (!only_model.empty() && c.model_name != only_model && c.params.model != only_model) continue;
     if (!only_id.empty() && c.info.id != only_id) continue;
     if (c.wildcard) continue;  // no concrete model to call
     const bool embedding = c.info.mode == "embedding";
-    const std::string body = embedding ? R"({"model":"x","input":["test"]})"
-                                       : R"({"model":"x","messages":[{"role":"user","content":"ping"}],"max_tokens":1})";
+    const std::string body =
+        embedding ? R"({"model":"x","input":["test"]})"
+                  : R"({"model":"x","messages":[{"role":"user","content":"ping"}],"max_tokens":1})";
     HttpRequest probe = req;
     probe.body = body;
     CallContext ctx;
@@ -49,14 +53,16 @@ asio::awaitable<void> Gateway::handle_health(const HttpRequest& req, ResponseWri
     ctx.disable_fallbacks = true;
     ctx.track = false;
     double timeout = c.info.raw.value("health_check_timeout", 60.0);
-    ctx.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
+    ctx.deadline = std::chrono::steady_clock::now() +
+                   std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
     LlmCall call(*config_, *router_, client_, options_.max_upstream_response_bytes, ctx);
     auto result = co_await call.run();
     if (result && result->exchange) result->exchange->abandon();
     nlohmann::ordered_json entry = nlohmann::ordered_json::object();
     if (details) {
       entry = d.config->raw_params;
-      for (const char* secret : {"api_key", "aws_secret_access_key", "aws_access_key_id", "vertex_credentials"})
+      for (const char* secret :
+           {"api_key", "aws_secret_access_key", "aws_access_key_id", "vertex_credentials"})
         entry.erase(secret);
     } else {
       entry["model"] = c.params.model;
@@ -69,8 +75,10 @@ asio::awaitable<void> Gateway::handle_health(const HttpRequest& req, ResponseWri
       unhealthy.push_back(entry);
     }
   }
-  nlohmann::ordered_json j = {{"healthy_endpoints", healthy}, {"unhealthy_endpoints", unhealthy},
-                              {"healthy_count", healthy.size()}, {"unhealthy_count", unhealthy.size()}};
+  nlohmann::ordered_json j = {{"healthy_endpoints", healthy},
+                              {"unhealthy_endpoints", unhealthy},
+                              {"healthy_count", healthy.size()},
+                              {"unhealthy_count", unhealthy.size()}};
   HeaderBlock h;
   h.add("content-type", "application/json");
   co_await out.send(200, h.str(), j.dump());

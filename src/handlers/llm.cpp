@@ -29,13 +29,14 @@ std::string fmt_ms(Clock::duration d) {
   return buf;
 }
 
-// A mid-stream error frame: json.dumps spacing, no [DONE] after it (LiteLLM's async_data_generator).
+// A mid-stream error frame: json.dumps spacing, no [DONE] after it (LiteLLM's
+// async_data_generator).
 std::string error_frame(const Error& e) {
   auto q = [](std::string_view s) { return json::quote(s); };
-  std::string body = "{\"error\": {\"message\": " + q(e.message) + ", \"type\": " +
-                     (e.type ? q(*e.type) : std::string("null")) + ", \"param\": " +
-                     (e.param ? q(*e.param) : std::string("null")) + ", \"code\": \"" +
-                     std::to_string(e.status) + "\"}}";
+  std::string body = "{\"error\": {\"message\": " + q(e.message) +
+                     ", \"type\": " + (e.type ? q(*e.type) : std::string("null")) +
+                     ", \"param\": " + (e.param ? q(*e.param) : std::string("null")) +
+                     ", \"code\": \"" + std::to_string(e.status) + "\"}}";
   return sse::frame(body);
 }
 
@@ -53,7 +54,8 @@ std::optional<int> int_value(std::string_view raw) {
 Status parse_request(const HttpRequest& req, std::string_view path_model, CallContext& ctx) {
   std::string parse_error;
   if (!json::scan_object(req.body, ctx.members, parse_error)) {
-    return Error::make(ErrorKind::kProxyBadRequest, 400, "Invalid JSON payload: " + parse_error, "bad_request_error", "None");
+    return Error::make(ErrorKind::kProxyBadRequest, 400, "Invalid JSON payload: " + parse_error,
+                       "bad_request_error", "None");
   }
   const auto& m = ctx.members;
   if (!path_model.empty()) {
@@ -62,17 +64,21 @@ Status parse_request(const HttpRequest& req, std::string_view path_model, CallCo
     ctx.requested_model = json::as_string(mm->value).value_or("");
   }
   if (ctx.requested_model.empty()) {
-    return Error::make(ErrorKind::kProxyBadRequest, 400,
-                       "Invalid model name passed in model=None. Call `/v1/models` to view available models for "
-                       "your key.", "None", "None");
+    return Error::make(
+        ErrorKind::kProxyBadRequest, 400,
+        "Invalid model name passed in model=None. Call `/v1/models` to view available models for "
+        "your key.",
+        "None", "None");
   }
   if (ctx.endpoint != Endpoint::kEmbedding) {
-    if (const auto* s = json::find(m, "stream")) ctx.stream = json::as_bool(s->value).value_or(false);
+    if (const auto* s = json::find(m, "stream"))
+      ctx.stream = json::as_bool(s->value).value_or(false);
     if (const auto* so = json::find(m, "stream_options"); so && ctx.stream) {
       std::vector<json::Member> opts;
       std::string e;
       if (json::scan_object(so->value, opts, e))
-        if (const auto* iu = json::find(opts, "include_usage")) ctx.include_usage = json::as_bool(iu->value).value_or(false);
+        if (const auto* iu = json::find(opts, "include_usage"))
+          ctx.include_usage = json::as_bool(iu->value).value_or(false);
     }
   }
   if (const auto* mr = json::find(m, "mock_response")) {
@@ -80,21 +86,23 @@ Status parse_request(const HttpRequest& req, std::string_view path_model, CallCo
     if (!parsed.is_discarded() && !parsed.is_null()) ctx.request_mock = parsed;
   }
   if (const auto* nr = json::find(m, "num_retries")) ctx.request_num_retries = int_value(nr->value);
-  if (auto h = find_header(req.headers, "x-litellm-num-retries")) ctx.request_num_retries = int_value(*h);
+  if (auto h = find_header(req.headers, "x-litellm-num-retries"))
+    ctx.request_num_retries = int_value(*h);
   if (const auto* fb = json::find(m, "fallbacks")) {
     auto parsed = config::Json::parse(fb->value, nullptr, false);
     if (parsed.is_array())
       for (const auto& g : parsed)
         if (g.is_string()) ctx.request_fallbacks.push_back(g.get<std::string>());
   }
-  if (const auto* df = json::find(m, "disable_fallbacks")) ctx.disable_fallbacks = json::as_bool(df->value).value_or(false);
+  if (const auto* df = json::find(m, "disable_fallbacks"))
+    ctx.disable_fallbacks = json::as_bool(df->value).value_or(false);
   return Ok{};
 }
 
 }  // namespace
 
-asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter& out, Endpoint endpoint,
-                                          std::string_view path_model) {
+asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter& out,
+                                          Endpoint endpoint, std::string_view path_model) {
   const auto started = Clock::now();
   HeaderBlock headers;
   std::string call_id = std::string(find_header(req.headers, "x-litellm-call-id").value_or(""));
@@ -125,7 +133,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
   const auto& dep = *o.deployment;
   headers.add("x-litellm-model-id", dep.config->info.id);
   headers.add("x-litellm-model-group", o.model_group);
-  if (!dep.config->params.mock_response && !ctx.request_mock) headers.add("x-litellm-model-api-base", strip_query(dep.api_base));
+  if (!dep.config->params.mock_response && !ctx.request_mock)
+    headers.add("x-litellm-model-api-base", strip_query(dep.api_base));
   for (const auto& [k, v] : o.ratelimit_headers) headers.add(k, v);
   if (o.ratelimit_headers.empty()) {
     headers.append(o.upstream_headers);
@@ -163,7 +172,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     }
     if (o.upstream_ended) break;
     auto part = co_await o.exchange->read_some();
-    Status st = part ? (part->empty() ? o.translator->finish(o.frames) : o.translator->feed(*part, o.frames))
+    Status st = part ? (part->empty() ? o.translator->finish(o.frames)
+                                      : o.translator->feed(*part, o.frames))
                      : Status(part.error());
     if (!st) {
       Error e = annotate(st.error(), o.model_group, {});
@@ -174,7 +184,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     }
     o.upstream_ended = part->empty();
   }
-  if (o.translator->usage().present) router_->on_success_tokens(dep, o.translator->usage().total_tokens);
+  if (o.translator->usage().present)
+    router_->on_success_tokens(dep, o.translator->usage().total_tokens);
   if (co_await out.send_chunk("data: [DONE]\n\n")) co_await out.end_stream();
 }
 

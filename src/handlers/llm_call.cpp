@@ -1,11 +1,11 @@
 // Attempts, retries (immediate or with backoff) and fallbacks, in LiteLLM's order (§5–6).
 #include "llm_call.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <random>
 
 #include "litellm/common/strings.hpp"
@@ -22,8 +22,9 @@ using providers::Endpoint;
 namespace {
 
 bool is_hop_header(std::string_view k) {
-  return iequals(k, "content-length") || iequals(k, "transfer-encoding") || iequals(k, "connection") ||
-         iequals(k, "keep-alive") || iequals(k, "content-encoding") || iequals(k, "content-type");
+  return iequals(k, "content-length") || iequals(k, "transfer-encoding") ||
+         iequals(k, "connection") || iequals(k, "keep-alive") || iequals(k, "content-encoding") ||
+         iequals(k, "content-type");
 }
 
 size_t count_inputs(const std::vector<json::Member>& members) {
@@ -34,15 +35,22 @@ size_t count_inputs(const std::vector<json::Member>& members) {
   for (size_t i = 1; i + 1 < in->value.size(); ++i) {
     char c = in->value[i];
     if (in_str) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_str = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_str = false;
       continue;
     }
-    if (c == '"') in_str = true, any = true;
-    else if (c == '[' || c == '{') ++depth, any = true;
-    else if (c == ']' || c == '}') --depth;
-    else if (c == ',' && depth == 0) ++n;
-    else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') any = true;
+    if (c == '"')
+      in_str = true, any = true;
+    else if (c == '[' || c == '{')
+      ++depth, any = true;
+    else if (c == ']' || c == '}')
+      --depth;
+    else if (c == ',' && depth == 0)
+      ++n;
+    else if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+      any = true;
   }
   return any ? n + 1 : 0;
 }
@@ -55,7 +63,8 @@ double jitter_unit() {
 }  // namespace
 
 Error annotate(Error e, const std::string& group, const std::vector<std::string>& fallbacks) {
-  if (e.kind == ErrorKind::kProxyBadRequest || e.kind == ErrorKind::kProxyAuth || e.kind == ErrorKind::kNoDeployments)
+  if (e.kind == ErrorKind::kProxyBadRequest || e.kind == ErrorKind::kProxyAuth ||
+      e.kind == ErrorKind::kNoDeployments)
     return e;
   std::string list = "None";
   if (!fallbacks.empty()) {
@@ -68,14 +77,18 @@ Error annotate(Error e, const std::string& group, const std::vector<std::string>
 }
 
 bool LlmCall::blocked_by_content_filter(const Outcome& o, const std::string& group) const {
-  if (o.streaming || ctx_.endpoint != Endpoint::kChat || !router_.content_filter_falls_back(group)) return false;
+  if (o.streaming || ctx_.endpoint != Endpoint::kChat || !router_.content_filter_falls_back(group))
+    return false;
   std::string_view body = o.body;
-  for (std::string_view needle : {"\"finish_reason\":\"content_filter\"", "\"finish_reason\": \"content_filter\""})
+  for (std::string_view needle :
+       {"\"finish_reason\":\"content_filter\"", "\"finish_reason\": \"content_filter\""})
     if (body.find(needle) != std::string_view::npos) return true;
   return false;
 }
 
-asio::awaitable<Result<Outcome>> LlmCall::run() { co_return co_await with_fallbacks(ctx_.requested_model); }
+asio::awaitable<Result<Outcome>> LlmCall::run() {
+  co_return co_await with_fallbacks(ctx_.requested_model);
+}
 
 asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& model) {
   auto sel = router_.resolve(model);
@@ -87,16 +100,19 @@ asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& mode
   }
   if (result) co_return result;
   Error original = result.error();
-  std::vector<std::string> groups =
-      ctx_.request_fallbacks.empty() ? router_.fallbacks_for(original, sel->model_group) : ctx_.request_fallbacks;
-  if (ctx_.disable_fallbacks || groups.empty() || fallback_depth_ >= router_.options().max_fallbacks)
+  std::vector<std::string> groups = ctx_.request_fallbacks.empty()
+                                        ? router_.fallbacks_for(original, sel->model_group)
+                                        : ctx_.request_fallbacks;
+  if (ctx_.disable_fallbacks || groups.empty() ||
+      fallback_depth_ >= router_.options().max_fallbacks)
     co_return annotate(std::move(original), sel->model_group, groups);
   std::string last_failure;
   for (const auto& g : groups) {
     if (g == model || g == sel->model_group) continue;
     ++fallback_depth_;
     ctx_.attempted_fallbacks = fallback_depth_;
-    ROUTER_LOG_INFO("falling back from {} to {} after {}", sel->model_group, g, error_kind_name(original.kind));
+    ROUTER_LOG_INFO("falling back from {} to {} after {}", sel->model_group, g,
+                    error_kind_name(original.kind));
     auto fb = co_await with_fallbacks(g);
     if (fb) co_return fb;
     last_failure = fb.error().message;
@@ -106,7 +122,8 @@ asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& mode
   co_return e;
 }
 
-asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& sel, const std::string& model) {
+asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& sel,
+                                                       const std::string& model) {
   int num_retries = 0;
   std::optional<Error> last;
   std::vector<const router::RoutedDeployment*> failed;  // in this request
@@ -117,7 +134,8 @@ asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& 
     // may re-draw the one that just failed).
     std::vector<const router::Candidate*> untried;
     for (const auto* c : *healthy)
-      if (std::find(failed.begin(), failed.end(), c->deployment) == failed.end()) untried.push_back(c);
+      if (std::find(failed.begin(), failed.end(), c->deployment) == failed.end())
+        untried.push_back(c);
     const auto& pool = untried.empty() ? *healthy : untried;
     const auto& cand = *pool[router_.pick(pool)];
     auto r = co_await attempt(cand, sel.model_group);
@@ -132,7 +150,8 @@ asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& 
     const size_t healthy_count = now_healthy ? now_healthy->size() : 0;
     bool policy_named = false;
     if (attempt_no == 0) {
-      num_retries = router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
+      num_retries =
+          router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
       ctx_.max_retries = num_retries;
     } else {
       router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
@@ -147,8 +166,10 @@ asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& 
     ctx_.attempted_retries = attempt_no;
     if (attempt_no >= num_retries || !router::should_retry(err, facts)) co_return err;
     double wait = router::backoff_seconds(err, num_retries, num_retries - attempt_no, healthy_count,
-                                          sel.candidates.size(), router_.options().retry_after, jitter_unit());
-    auto wake = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
+                                          sel.candidates.size(), router_.options().retry_after,
+                                          jitter_unit());
+    auto wake = Clock::now() +
+                std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
     if (wake >= ctx_.deadline) co_return err;  // the client's deadline bounds retries too
     if (wait > 0) {
       asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -168,21 +189,25 @@ Result<Outcome> LlmCall::mock_outcome(const router::Candidate& c, const config::
     o.streaming = true;
     o.mock_frames = providers::mock::chat_stream(pm, text, ctx_.include_usage);
   } else {
-    o.body = ctx_.endpoint == Endpoint::kEmbedding    ? providers::mock::embedding(pm, count_inputs(ctx_.members))
+    o.body = ctx_.endpoint == Endpoint::kEmbedding
+                 ? providers::mock::embedding(pm, count_inputs(ctx_.members))
              : ctx_.endpoint == Endpoint::kCompletion ? providers::mock::text_completion(pm, text)
                                                       : providers::mock::chat_completion(pm, text);
   }
   return o;
 }
 
-asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand, const std::string& group) {
+asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
+                                                  const std::string& group) {
   const auto& dep = *cand.deployment;
   if (ctx_.track) router_.on_start(dep);
   auto fail = [&](Error e) -> Error {
-    if (ctx_.track && router_.on_failure(dep, e)) LOG_DEBUG("deployment {} cooling down", dep.config->info.id);
+    if (ctx_.track && router_.on_failure(dep, e))
+      LOG_DEBUG("deployment {} cooling down", dep.config->info.id);
     return e;
   };
-  const std::optional<config::Json>& mock = ctx_.request_mock ? ctx_.request_mock : dep.config->params.mock_response;
+  const std::optional<config::Json>& mock =
+      ctx_.request_mock ? ctx_.request_mock : dep.config->params.mock_response;
   if (mock) {
     auto o = mock_outcome(cand, *mock);
     if (!o) co_return fail(std::move(o.error()));
@@ -212,7 +237,8 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
 
   const auto t = compute_timeouts(cfg_, *dep.config, ctx_.members, ctx_.req->headers, ctx_.stream);
   net::Deadline deadline;
-  deadline.total = std::min(Clock::now() + t.total, ctx_.stream ? Clock::time_point::max() : ctx_.deadline);
+  deadline.total =
+      std::min(Clock::now() + t.total, ctx_.stream ? Clock::time_point::max() : ctx_.deadline);
   deadline.idle = t.idle;
   deadline.connect = std::min(t.idle, std::chrono::milliseconds(10000));
   const auto first_byte_deadline = std::min(Clock::now() + t.idle, ctx_.deadline);
@@ -227,8 +253,11 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   first.total = ctx_.stream ? first_byte_deadline : deadline.total;
   if (auto st = co_await ex->start(upstream_req, first); !st) {
     Error e = std::move(st.error());
-    e.message = (e.kind == ErrorKind::kTimeout ? "litellm.Timeout: " : "litellm.APIConnectionError: " +
-                 dep.provider->info().exception_name + " - ") + e.message;
+    e.message =
+        (e.kind == ErrorKind::kTimeout
+             ? "litellm.Timeout: "
+             : "litellm.APIConnectionError: " + dep.provider->info().exception_name + " - ") +
+        e.message;
     LOG_WARN("upstream {} failed: {}", dep.config->info.id, e.message);
     co_return fail(std::move(e));
   }
@@ -242,7 +271,8 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   }
   if (ex->status() >= 400) {
     auto body = co_await ex->read_all(1u << 20);
-    Error e = dep.provider->map_error(ex->status(), body ? std::string_view(*body) : std::string_view{}, ex->headers());
+    Error e = dep.provider->map_error(
+        ex->status(), body ? std::string_view(*body) : std::string_view{}, ex->headers());
     LOG_INFO("upstream {} returned {}: {}", dep.config->info.id, ex->status(), e.message);
     co_return fail(std::move(e));
   }
@@ -262,7 +292,8 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   o.translator->set_include_usage(ctx_.include_usage);
   while (o.frames.empty() && !o.upstream_ended) {
     auto part = co_await ex->read_some();
-    Status st = part ? (part->empty() ? o.translator->finish(o.frames) : o.translator->feed(*part, o.frames))
+    Status st = part ? (part->empty() ? o.translator->finish(o.frames)
+                                      : o.translator->feed(*part, o.frames))
                      : Status(part.error());
     if (!st) co_return fail(std::move(st.error()));
     o.upstream_ended = part->empty();

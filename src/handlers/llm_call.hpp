@@ -27,10 +27,11 @@ struct CallContext {
   bool include_usage = false;
   std::string requested_model;
   std::optional<config::Json> request_mock;
-  std::optional<int> request_num_retries;        // x-litellm-num-retries, else body num_retries
-  std::vector<std::string> request_fallbacks;    // body `fallbacks: ["group", ...]`
+  std::optional<int> request_num_retries;      // x-litellm-num-retries, else body num_retries
+  std::vector<std::string> request_fallbacks;  // body `fallbacks: ["group", ...]`
   bool disable_fallbacks = false;
-  bool track = true;  // false for health checks: no cooldowns or usage from them (as LiteLLM's /health)
+  bool track =
+      true;  // false for health checks: no cooldowns or usage from them (as LiteLLM's /health)
   std::chrono::steady_clock::time_point deadline;  // the whole sequence, retries included
   // What happened, for the x-litellm-* headers.
   int attempted_retries = 0;
@@ -44,7 +45,7 @@ struct Outcome {
   std::string model_group;
   HeaderBlock upstream_headers;  // llm_provider-* and x-ratelimit-*
   std::vector<std::pair<std::string, std::string>> ratelimit_headers;  // from the group's rpm/tpm
-  std::string body;              // complete response (non-streaming)
+  std::string body;  // complete response (non-streaming)
   bool streaming = false;
   std::vector<std::string> mock_frames;
   std::unique_ptr<net::Exchange> exchange;
@@ -55,16 +56,18 @@ struct Outcome {
 
 class LlmCall {
  public:
-  LlmCall(const config::Config& cfg, router::Router& router, net::Client& client, size_t max_response,
-          CallContext& ctx)
+  LlmCall(const config::Config& cfg, router::Router& router, net::Client& client,
+          size_t max_response, CallContext& ctx)
       : cfg_(cfg), router_(router), client_(client), max_response_(max_response), ctx_(ctx) {}
   boost::asio::awaitable<Result<Outcome>> run();
 
  private:
   boost::asio::awaitable<Result<Outcome>> with_fallbacks(const std::string& model);
   // `model` is the name this group was asked for (the request's, or a fallback's).
-  boost::asio::awaitable<Result<Outcome>> with_retries(const router::Selection& sel, const std::string& model);
-  boost::asio::awaitable<Result<Outcome>> attempt(const router::Candidate& c, const std::string& group);
+  boost::asio::awaitable<Result<Outcome>> with_retries(const router::Selection& sel,
+                                                       const std::string& model);
+  boost::asio::awaitable<Result<Outcome>> attempt(const router::Candidate& c,
+                                                  const std::string& group);
   Result<Outcome> mock_outcome(const router::Candidate& c, const config::Json& mock);
   bool blocked_by_content_filter(const Outcome& o, const std::string& group) const;
 

@@ -40,7 +40,8 @@ std::chrono::milliseconds ms(double seconds) {
 }  // namespace
 
 Timeouts compute_timeouts(const config::Config& cfg, const config::Deployment& d,
-                          const std::vector<json::Member>& body, const HeaderViews& headers, bool stream) {
+                          const std::vector<json::Member>& body, const HeaderViews& headers,
+                          bool stream) {
   std::optional<double> t;
   if (stream) {
     t = from_body(body, "stream_timeout");
@@ -62,7 +63,8 @@ Timeouts compute_timeouts(const config::Config& cfg, const config::Deployment& d
   return out;
 }
 
-std::chrono::milliseconds request_timeout(const config::Config& cfg, const std::vector<json::Member>& body,
+std::chrono::milliseconds request_timeout(const config::Config& cfg,
+                                          const std::vector<json::Member>& body,
                                           const HeaderViews& headers) {
   std::optional<double> t = from_body(body, "timeout");
   if (!t) t = from_body(body, "request_timeout");

@@ -20,11 +20,13 @@ struct Timeouts {
 // request_timeout, x-litellm-timeout, deployment timeout, router timeout,
 // litellm_settings.request_timeout. Zero counts as unset (LiteLLM's `or` chain).
 Timeouts compute_timeouts(const config::Config& cfg, const config::Deployment& d,
-                          const std::vector<json::Member>& body, const HeaderViews& headers, bool stream);
+                          const std::vector<json::Member>& body, const HeaderViews& headers,
+                          bool stream);
 
 // The client's deadline for the whole call, retries included: request timeout, request_timeout or
 // x-litellm-timeout, else router timeout, else litellm_settings.request_timeout.
-std::chrono::milliseconds request_timeout(const config::Config& cfg, const std::vector<json::Member>& body,
+std::chrono::milliseconds request_timeout(const config::Config& cfg,
+                                          const std::vector<json::Member>& body,
                                           const HeaderViews& headers);
 
 }  // namespace litellm::handlers

@@ -2,6 +2,7 @@
 // gather write (no Beast serializer on the hot path: see ../shared/reference/stack-costs.md).
 #include "litellm/http/server.hpp"
 
+#include <sys/socket.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,7 +14,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <list>
-#include <sys/socket.h>
 
 #include "litellm/handlers/exchange.hpp"
 #include "litellm/logging/log.hpp"
@@ -72,7 +72,8 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
     // The loop ends when a response said `connection: close`: a response sent while the server ran
     // promised keep-alive, so the next request on this connection is still served (with close).
     for (;;) {
-      if (server_.stopping && server_.close_idle) break;  // shutdown: no new request on this connection
+      if (server_.stopping && server_.close_idle)
+        break;  // shutdown: no new request on this connection
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(64 * 1024);
       parser.body_limit(server_.options.body_limit);
@@ -85,9 +86,11 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
         break;
       }
       if (hec) {
-        if (hec == bhttp::error::header_limit) co_await reply_error(431, "Request header fields too large");
-        else if (hec != bhttp::error::end_of_stream && hec != beast::error::timeout && hec != asio::error::eof &&
-                 hec != asio::error::operation_aborted && hec != asio::error::connection_reset)
+        if (hec == bhttp::error::header_limit)
+          co_await reply_error(431, "Request header fields too large");
+        else if (hec != bhttp::error::end_of_stream && hec != beast::error::timeout &&
+                 hec != asio::error::eof && hec != asio::error::operation_aborted &&
+                 hec != asio::error::connection_reset)
           co_await reply_error(400, "Invalid HTTP request: " + hec.message());
         break;
       }
@@ -162,7 +165,8 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
     if (!keep_alive_) head += "connection: close\r\n";
     head += "\r\n";
     responded_ = true;
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(body.data(), head_only_ ? 0 : body.size())};
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(head),
+                                           asio::buffer(body.data(), head_only_ ? 0 : body.size())};
     co_return co_await write(bufs);
   }
 
@@ -170,8 +174,10 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
     if (server_.stopping) keep_alive_ = false;
     std::string head = status_line(status);
     chunked_ = version_ >= 11;
-    if (chunked_) head += "transfer-encoding: chunked\r\n";
-    else keep_alive_ = false;
+    if (chunked_)
+      head += "transfer-encoding: chunked\r\n";
+    else
+      keep_alive_ = false;
     head.append(headers);
     if (!keep_alive_) head += "connection: close\r\n";
     head += "\r\n";
@@ -184,15 +190,17 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
   asio::awaitable<bool> send_chunk(std::string_view data) override {
     if (data.empty()) co_return true;
     if (!chunked_) {
-      std::array<asio::const_buffer, 2> bufs{asio::buffer(pending_head_), asio::buffer(data.data(), data.size())};
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(pending_head_),
+                                             asio::buffer(data.data(), data.size())};
       bool ok = co_await write(bufs);
       pending_head_.clear();
       co_return ok;
     }
     char size_line[24];
     int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
-    std::array<asio::const_buffer, 4> bufs{asio::buffer(pending_head_), asio::buffer(size_line, static_cast<size_t>(n)),
-                                           asio::buffer(data.data(), data.size()), asio::buffer("\r\n", 2)};
+    std::array<asio::const_buffer, 4> bufs{
+        asio::buffer(pending_head_), asio::buffer(size_line, static_cast<size_t>(n)),
+        asio::buffer(data.data(), data.size()), asio::buffer("\r\n", 2)};
     bool ok = co_await write(bufs);
     pending_head_.clear();
     co_return ok;
@@ -230,7 +238,8 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
   }
 
   // Content-Length as sent (the parser may have stopped before the header was complete).
-  static std::optional<std::uint64_t> declared_length(const bhttp::request_parser<bhttp::string_body>& p) {
+  static std::optional<std::uint64_t> declared_length(
+      const bhttp::request_parser<bhttp::string_body>& p) {
     auto v = p.get()[bhttp::field::content_length];
     if (v.empty()) return std::nullopt;
     return std::strtoull(std::string(v).c_str(), nullptr, 10);
@@ -240,7 +249,8 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
   asio::awaitable<void> reply_too_large(std::optional<std::uint64_t> length) {
     double mb = static_cast<double>(server_.options.body_limit) / (1024.0 * 1024.0);
     char buf[256];
-    std::snprintf(buf, sizeof buf, "Request size is too large. Request size is %.2f MB. Max size is %.2f MB",
+    std::snprintf(buf, sizeof buf,
+                  "Request size is too large. Request size is %.2f MB. Max size is %.2f MB",
                   length ? static_cast<double>(*length) / (1024.0 * 1024.0) : mb, mb);
     co_await reply_error(400, buf);
   }
@@ -248,8 +258,9 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
   asio::awaitable<void> reply_error(int status, std::string message) {
     keep_alive_ = false;
     linger_ = true;
-    Error e = Error::make(status == 500 ? ErrorKind::kInternalServer : ErrorKind::kProxyBadRequest, status,
-                          std::move(message), status == 500 ? "internal_server_error" : "bad_request_error", "None");
+    Error e = Error::make(status == 500 ? ErrorKind::kInternalServer : ErrorKind::kProxyBadRequest,
+                          status, std::move(message),
+                          status == 500 ? "internal_server_error" : "bad_request_error", "None");
     co_await send(status, "content-type: application/json\r\n", render_error_body(e));
   }
 
@@ -283,10 +294,13 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     if (tls) {
       auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
           *this, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls));
-      asio::co_spawn(ioc, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
+      asio::co_spawn(
+          ioc, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
     } else {
-      auto s = std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)));
-      asio::co_spawn(ioc, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
+      auto s =
+          std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)));
+      asio::co_spawn(
+          ioc, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
     }
   }
 }
@@ -302,23 +316,36 @@ Status Server::listen() {
   if (im.options.ssl_certfile && im.options.ssl_keyfile) {
     im.tls.emplace(asio::ssl::context::tls_server);
     im.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1);
     im.tls->use_certificate_chain_file(*im.options.ssl_certfile, ec);
-    if (ec) return Error::make(ErrorKind::kInternalServer, 500, "cannot load --ssl_certfile_path " + *im.options.ssl_certfile + ": " + ec.message());
+    if (ec)
+      return Error::make(
+          ErrorKind::kInternalServer, 500,
+          "cannot load --ssl_certfile_path " + *im.options.ssl_certfile + ": " + ec.message());
     im.tls->use_private_key_file(*im.options.ssl_keyfile, asio::ssl::context::pem, ec);
-    if (ec) return Error::make(ErrorKind::kInternalServer, 500, "cannot load --ssl_keyfile_path " + *im.options.ssl_keyfile + ": " + ec.message());
+    if (ec)
+      return Error::make(
+          ErrorKind::kInternalServer, 500,
+          "cannot load --ssl_keyfile_path " + *im.options.ssl_keyfile + ": " + ec.message());
   }
   if (im.options.listen_fd >= 0) {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     if (getsockname(im.options.listen_fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-      return Error::make(ErrorKind::kInternalServer, 500, "inherited listening socket is not usable");
-    im.acceptor.assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), im.options.listen_fd, ec);
-    if (ec) return Error::make(ErrorKind::kInternalServer, 500, "cannot adopt listening socket: " + ec.message());
+      return Error::make(ErrorKind::kInternalServer, 500,
+                         "inherited listening socket is not usable");
+    im.acceptor.assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), im.options.listen_fd,
+                       ec);
+    if (ec)
+      return Error::make(ErrorKind::kInternalServer, 500,
+                         "cannot adopt listening socket: " + ec.message());
     return Ok{};
   }
   auto addr = asio::ip::make_address(im.options.host, ec);
-  if (ec) return Error::make(ErrorKind::kInternalServer, 500, "invalid --host '" + im.options.host + "': " + ec.message());
+  if (ec)
+    return Error::make(ErrorKind::kInternalServer, 500,
+                       "invalid --host '" + im.options.host + "': " + ec.message());
   tcp::endpoint ep(addr, im.options.port);
   im.acceptor.open(ep.protocol(), ec);
   if (!ec) im.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -326,7 +353,8 @@ Status Server::listen() {
   if (!ec) im.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return Error::make(ErrorKind::kInternalServer, 500,
-                       "cannot listen on " + im.options.host + ":" + std::to_string(im.options.port) + ": " + ec.message());
+                       "cannot listen on " + im.options.host + ":" +
+                           std::to_string(im.options.port) + ": " + ec.message());
   }
   return Ok{};
 }
@@ -337,9 +365,7 @@ uint16_t Server::port() const {
   return ec ? 0 : ep.port();
 }
 
-void Server::start() {
-  asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached);
-}
+void Server::start() { asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached); }
 
 void Server::stop_accepting(bool close_idle) {
   impl_->stopping = true;

@@ -25,12 +25,18 @@ State g_state;
 const char* level_name(spdlog::level::level_enum l) {
   switch (l) {
     case spdlog::level::trace:
-    case spdlog::level::debug: return "DEBUG";
-    case spdlog::level::info: return "INFO";
-    case spdlog::level::warn: return "WARNING";
-    case spdlog::level::err: return "ERROR";
-    case spdlog::level::critical: return "CRITICAL";
-    default: return "INFO";
+    case spdlog::level::debug:
+      return "DEBUG";
+    case spdlog::level::info:
+      return "INFO";
+    case spdlog::level::warn:
+      return "WARNING";
+    case spdlog::level::err:
+      return "ERROR";
+    case spdlog::level::critical:
+      return "CRITICAL";
+    default:
+      return "INFO";
   }
 }
 
@@ -47,7 +53,9 @@ class LiteLLMSink final : public spdlog::sinks::base_sink<std::mutex> {
     std::string text(msg.payload.data(), msg.payload.size());
     if (g_state.redact) text = redact(text);
     auto tt = std::chrono::system_clock::to_time_t(msg.time);
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count() % 1000000;
+    auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count() %
+        1000000;
     std::tm tm{};
     localtime_r(&tt, &tm);
     std::string line;
@@ -64,8 +72,8 @@ class LiteLLMSink final : public spdlog::sinks::base_sink<std::mutex> {
       }
       // Python json.dumps defaults (", " and ": " separators, ensure_ascii), as LiteLLM.
       auto q = [](std::string_view v) {
-        return nlohmann::json(std::string(v)).dump(-1, ' ', true,
-                                                   nlohmann::json::error_handler_t::replace);
+        return nlohmann::json(std::string(v))
+            .dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
       };
       line = "{\"message\": " + q(text) + ", \"level\": " + q(level_name(msg.level)) +
              ", \"timestamp\": " + q(stamp) + ", \"component\": " + q(component) +
@@ -73,7 +81,8 @@ class LiteLLMSink final : public spdlog::sinks::base_sink<std::mutex> {
     } else {
       char ts[16];
       std::strftime(ts, sizeof ts, "%H:%M:%S", &tm);
-      std::string prefix = std::string(ts) + " - " + component + ":" + level_name(msg.level) + ": " + where;
+      std::string prefix =
+          std::string(ts) + " - " + component + ":" + level_name(msg.level) + ": " + where;
       if (g_state.color) prefix = "\033[92m" + prefix + "\033[0m";
       line = prefix + " - " + text;
     }
@@ -115,11 +124,16 @@ Options options_from_env(bool debug_flag, bool detailed_debug_flag) {
   Options o;
   if (auto lvl = env("LITELLM_LOG")) {
     auto v = to_lower(trim(*lvl));
-    if (v == "debug") o.level = spdlog::level::debug;
-    else if (v == "info") o.level = spdlog::level::info;
-    else if (v == "warning" || v == "warn") o.level = spdlog::level::warn;
-    else if (v == "error") o.level = spdlog::level::err;
-    else if (v == "critical") o.level = spdlog::level::critical;
+    if (v == "debug")
+      o.level = spdlog::level::debug;
+    else if (v == "info")
+      o.level = spdlog::level::info;
+    else if (v == "warning" || v == "warn")
+      o.level = spdlog::level::warn;
+    else if (v == "error")
+      o.level = spdlog::level::err;
+    else if (v == "critical")
+      o.level = spdlog::level::critical;
   }
   if (debug_flag || env_flag("DEBUG")) o.level = std::min(o.level, spdlog::level::info);
   if (detailed_debug_flag || env_flag("DETAILED_DEBUG")) o.level = spdlog::level::debug;

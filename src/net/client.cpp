@@ -38,8 +38,8 @@ Result<Url> parse_url(std::string_view url) {
   } else if (istarts_with(url, "http://")) {
     url.remove_prefix(7);
   } else {
-    return Error::make(ErrorKind::kBadRequest, 400, "invalid api_base '" + std::string(url) +
-                                                        "': expected http:// or https://");
+    return Error::make(ErrorKind::kBadRequest, 400,
+                       "invalid api_base '" + std::string(url) + "': expected http:// or https://");
   }
   auto slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
@@ -48,9 +48,11 @@ Result<Url> parse_url(std::string_view url) {
   if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
   if (!authority.empty() && authority.front() == '[') {  // [v6]:port
     auto close = authority.find(']');
-    if (close == std::string_view::npos) return Error::make(ErrorKind::kBadRequest, 400, "invalid IPv6 host");
+    if (close == std::string_view::npos)
+      return Error::make(ErrorKind::kBadRequest, 400, "invalid IPv6 host");
     u.host = std::string(authority.substr(1, close - 1));
-    if (close + 1 < authority.size() && authority[close + 1] == ':') u.port = authority.substr(close + 2);
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      u.port = authority.substr(close + 2);
   } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
     u.host = std::string(authority.substr(0, colon));
     u.port = std::string(authority.substr(colon + 1));
@@ -65,10 +67,12 @@ Result<Url> parse_url(std::string_view url) {
 
 Error transport_error(std::string_view what, bool timeout) {
   if (timeout) {
-    Error e = Error::make(ErrorKind::kTimeout, 408, std::string("Request timed out. ") + std::string(what));
+    Error e = Error::make(ErrorKind::kTimeout, 408,
+                          std::string("Request timed out. ") + std::string(what));
     return e;
   }
-  return Error::make(ErrorKind::kApiConnection, 500, std::string("Connection error: ") + std::string(what));
+  return Error::make(ErrorKind::kApiConnection, 500,
+                     std::string("Connection error: ") + std::string(what));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,24 +124,31 @@ class ConnectionPool {
     auto resolved = co_await resolve(url);
     if (!resolved) co_return resolved.error();
     const auto& results = *resolved;
-    if (Clock::now() >= connect_deadline) co_return transport_error("DNS resolution timed out", true);
+    if (Clock::now() >= connect_deadline)
+      co_return transport_error("DNS resolution timed out", true);
     if (url.tls) {
       auto s = std::make_unique<TlsStream>(ioc_, tls_);
       beast::get_lowest_layer(*s).expires_at(connect_deadline);
       auto [cec, ep] = co_await beast::get_lowest_layer(*s).async_connect(results, kTuple);
-      if (cec) co_return transport_error(url.host + ":" + url.port + ": " + cec.message(), cec == beast::error::timeout);
+      if (cec)
+        co_return transport_error(url.host + ":" + url.port + ": " + cec.message(),
+                                  cec == beast::error::timeout);
       beast::get_lowest_layer(*s).socket().set_option(tcp::no_delay(true));
       if (!SSL_set_tlsext_host_name(s->native_handle(), url.host.c_str()))
         co_return transport_error("TLS SNI setup failed", false);
       if (options_.verify_tls) s->set_verify_callback(asio::ssl::host_name_verification(url.host));
       auto [hec] = co_await s->async_handshake(asio::ssl::stream_base::client, kTuple);
-      if (hec) co_return transport_error("TLS handshake with " + url.host + " failed: " + hec.message(), hec == beast::error::timeout);
+      if (hec)
+        co_return transport_error("TLS handshake with " + url.host + " failed: " + hec.message(),
+                                  hec == beast::error::timeout);
       c->stream = std::move(s);
     } else {
       auto s = std::make_unique<PlainStream>(ioc_);
       s->expires_at(connect_deadline);
       auto [cec, ep] = co_await s->async_connect(results, kTuple);
-      if (cec) co_return transport_error(url.host + ":" + url.port + ": " + cec.message(), cec == beast::error::timeout);
+      if (cec)
+        co_return transport_error(url.host + ":" + url.port + ": " + cec.message(),
+                                  cec == beast::error::timeout);
       s->socket().set_option(tcp::no_delay(true));
       c->stream = std::move(s);
     }
@@ -156,9 +167,11 @@ class ConnectionPool {
     }
     const std::string key = url.host + ":" + url.port;
     auto now = Clock::now();
-    if (auto it = dns_.find(key); it != dns_.end() && it->second.expires > now) co_return it->second.results;
+    if (auto it = dns_.find(key); it != dns_.end() && it->second.expires > now)
+      co_return it->second.results;
     auto [rec, results] = co_await resolver_.async_resolve(url.host, url.port, kTuple);
-    if (rec) co_return transport_error("could not resolve " + url.host + ": " + rec.message(), false);
+    if (rec)
+      co_return transport_error("could not resolve " + url.host + ": " + rec.message(), false);
     dns_[key] = DnsEntry{results, now + std::chrono::seconds(30)};
     co_return results;
   }
@@ -205,9 +218,11 @@ struct Exchange::Impl {
     co_return rec;
   }
 
-  asio::awaitable<boost::system::error_code> exchange_once(const std::string& head, const std::string& body) {
+  asio::awaitable<boost::system::error_code> exchange_once(const std::string& head,
+                                                           const std::string& body) {
     arm();
-    if (auto* p = std::get_if<0>(&conn->stream)) co_return co_await send_and_read_head(**p, head, body);
+    if (auto* p = std::get_if<0>(&conn->stream))
+      co_return co_await send_and_read_head(**p, head, body);
     co_return co_await send_and_read_head(*std::get<1>(conn->stream), head, body);
   }
 
@@ -258,7 +273,8 @@ asio::awaitable<Status> Exchange::start(const Request& req, const Deadline& dead
   for (const auto& [k, v] : req.headers) head += k + ": " + v + "\r\n";
   head += "Content-Length: " + std::to_string(req.body.size()) + "\r\n\r\n";
 
-  const std::string origin = (req.url.tls ? "https://" : "http://") + req.url.host + ":" + req.url.port;
+  const std::string origin =
+      (req.url.tls ? "https://" : "http://") + req.url.host + ":" + req.url.port;
   // A pooled connection may have been closed by the server while idle: one retry on a fresh one.
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = false;
@@ -277,8 +293,9 @@ asio::awaitable<Status> Exchange::start(const Request& req, const Deadline& dead
     auto ec = co_await im.exchange_once(head, req.body);
     if (!ec) break;
     im.conn.reset();
-    bool stale = reused && (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-                            ec == asio::error::broken_pipe || ec == asio::error::eof);
+    bool stale =
+        reused && (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+                   ec == asio::error::broken_pipe || ec == asio::error::eof);
     if (stale && Clock::now() < deadline.total) continue;
     im.failed = true;
     co_return transport_error(ec.message(), ec == beast::error::timeout);
@@ -286,7 +303,8 @@ asio::awaitable<Status> Exchange::start(const Request& req, const Deadline& dead
   const auto& msg = im.parser->get();
   im.status = static_cast<int>(msg.result_int());
   im.headers.clear();
-  for (const auto& f : msg) im.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : msg)
+    im.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   co_return Ok{};
 }
 
@@ -302,7 +320,8 @@ asio::awaitable<Result<std::string_view>> Exchange::read_some() {
     }
     if (r.first) {
       im.failed = true;
-      co_return transport_error("upstream body read failed: " + r.first.message(), r.first == beast::error::timeout);
+      co_return transport_error("upstream body read failed: " + r.first.message(),
+                                r.first == beast::error::timeout);
     }
     if (r.second > 0) co_return std::string_view(im.chunk, r.second);
   }
@@ -330,7 +349,8 @@ Client::Client(asio::io_context& ioc, Options options)
 Client::~Client() = default;
 
 std::unique_ptr<Exchange> Client::exchange() {
-  std::unique_ptr<Exchange::Impl> impl(new Exchange::Impl);  // default-init: the chunk buffer is not zeroed
+  std::unique_ptr<Exchange::Impl> impl(
+      new Exchange::Impl);  // default-init: the chunk buffer is not zeroed
   impl->pool = pool_;
   return std::unique_ptr<Exchange>(new Exchange(std::move(impl)));
 }

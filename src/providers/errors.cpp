@@ -38,29 +38,36 @@ std::string upstream_message(std::string_view body) {
 
 }  // namespace
 
-Error unsupported_params(const std::string& provider, const std::vector<std::string>& params, const std::string& model) {
+Error unsupported_params(const std::string& provider, const std::vector<std::string>& params,
+                         const std::string& model) {
   std::string list = "[";
   for (size_t i = 0; i < params.size(); ++i) list += (i ? ", '" : "'") + params[i] + "'";
   list += "]";
-  return Error::make(ErrorKind::kUnsupportedParams, 400,
-                     "litellm.UnsupportedParamsError: " + provider + " does not support parameters: " + list +
-                         ", for model=" + model +
-                         ". To drop these, set `litellm.drop_params=True` or for proxy:\n\n`litellm_settings:\n "
-                         "drop_params: true`\n. \n If you want to use these params dynamically send "
-                         "allowed_openai_params=" + list + " in your request.");
+  return Error::make(
+      ErrorKind::kUnsupportedParams, 400,
+      "litellm.UnsupportedParamsError: " + provider + " does not support parameters: " + list +
+          ", for model=" + model +
+          ". To drop these, set `litellm.drop_params=True` or for proxy:\n\n`litellm_settings:\n "
+          "drop_params: true`\n. \n If you want to use these params dynamically send "
+          "allowed_openai_params=" +
+          list + " in your request.");
 }
 
 bool is_context_window_error(std::string_view message) {
   const std::string m = lower(message);
   if (contains(m, "string_above_max_length")) return false;
   if (contains(m, "invalid 'user'") && contains(m, "string too long")) return false;
-  static const char* kNeedles[] = {
-      "exceed context limit", "this model's maximum context length is",
-      "string too long. expected a string with maximum length", "model's maximum context limit",
-      "is longer than the model's context length", "input tokens exceed the configured limit",
-      "`inputs` tokens + `max_new_tokens` must be", "exceeds the available context size",
-      "exceeds the maximum number of tokens allowed", "prompt is too long",
-      "context_length_exceeded"};
+  static const char* kNeedles[] = {"exceed context limit",
+                                   "this model's maximum context length is",
+                                   "string too long. expected a string with maximum length",
+                                   "model's maximum context limit",
+                                   "is longer than the model's context length",
+                                   "input tokens exceed the configured limit",
+                                   "`inputs` tokens + `max_new_tokens` must be",
+                                   "exceeds the available context size",
+                                   "exceeds the maximum number of tokens allowed",
+                                   "prompt is too long",
+                                   "context_length_exceeded"};
   for (const char* n : kNeedles)
     if (contains(m, n)) return true;
   if (contains(m, "current length is") && contains(m, "while limit is")) return true;
@@ -71,10 +78,13 @@ bool is_context_window_error(std::string_view message) {
 bool is_content_policy_error(std::string_view message) {
   const std::string m = lower(message);
   static const char* kNeedles[] = {
-      "content_policy_violation", "responsibleaipolicyviolation",
+      "content_policy_violation",
+      "responsibleaipolicyviolation",
       "the response was filtered due to the prompt triggering azure openai's content management",
-      "your task failed as a result of our safety system", "the model produced invalid content",
-      "content_filter_policy", "your request was rejected as a result of our safety system"};
+      "your task failed as a result of our safety system",
+      "the model produced invalid content",
+      "content_filter_policy",
+      "your request was rejected as a result of our safety system"};
   for (const char* n : kNeedles)
     if (contains(m, n)) return true;
   return false;
@@ -91,19 +101,42 @@ Error map_http_error(const std::string& exception_name, int status, std::string_
     case 413:
       kind = ErrorKind::kBadRequest;
       out_status = 400;
-      if (is_context_window_error(text)) kind = ErrorKind::kContextWindowExceeded;
-      else if (is_content_policy_error(text)) kind = ErrorKind::kContentPolicyViolation;
+      if (is_context_window_error(text))
+        kind = ErrorKind::kContextWindowExceeded;
+      else if (is_content_policy_error(text))
+        kind = ErrorKind::kContentPolicyViolation;
       break;
-    case 401: kind = ErrorKind::kAuthentication; break;
-    case 403: kind = ErrorKind::kPermissionDenied; break;
-    case 404: kind = ErrorKind::kNotFound; break;
-    case 408: kind = ErrorKind::kTimeout; break;
-    case 422: kind = ErrorKind::kBadRequest; out_status = 400; break;
-    case 429: kind = ErrorKind::kRateLimit; break;
-    case 500: kind = ErrorKind::kInternalServer; break;
-    case 502: kind = ErrorKind::kBadGateway; break;
-    case 503: kind = ErrorKind::kServiceUnavailable; break;
-    case 504: kind = ErrorKind::kTimeout; break;
+    case 401:
+      kind = ErrorKind::kAuthentication;
+      break;
+    case 403:
+      kind = ErrorKind::kPermissionDenied;
+      break;
+    case 404:
+      kind = ErrorKind::kNotFound;
+      break;
+    case 408:
+      kind = ErrorKind::kTimeout;
+      break;
+    case 422:
+      kind = ErrorKind::kBadRequest;
+      out_status = 400;
+      break;
+    case 429:
+      kind = ErrorKind::kRateLimit;
+      break;
+    case 500:
+      kind = ErrorKind::kInternalServer;
+      break;
+    case 502:
+      kind = ErrorKind::kBadGateway;
+      break;
+    case 503:
+      kind = ErrorKind::kServiceUnavailable;
+      break;
+    case 504:
+      kind = ErrorKind::kTimeout;
+      break;
     default:
       if (status >= 500) {
         kind = ErrorKind::kApiError;
@@ -117,7 +150,8 @@ Error map_http_error(const std::string& exception_name, int status, std::string_
   Error e;
   e.kind = kind;
   e.status = out_status;
-  e.message = std::string("litellm.") + error_kind_name(kind) + ": " + exception_name + " - " + text;
+  e.message =
+      std::string("litellm.") + error_kind_name(kind) + ": " + exception_name + " - " + text;
   for (const auto& [k, v] : headers) {
     if (iequals(k, "retry-after")) {
       e.headers.emplace_back("retry-after", v);
@@ -142,8 +176,10 @@ size_t object_end(std::string_view text, size_t open) {
   for (size_t i = open; i < text.size(); ++i) {
     char c = text[i];
     if (in_str) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_str = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_str = false;
     } else if (c == '"') {
       in_str = true;
     } else if (c == '{' || c == '[') {
@@ -161,7 +197,9 @@ std::optional<int64_t> int_field(std::string_view obj, std::string_view quoted_k
   size_t p = obj.find(quoted_key);
   if (p == std::string_view::npos) return std::nullopt;
   p += quoted_key.size();
-  while (p < obj.size() && (obj[p] == ' ' || obj[p] == ':' || obj[p] == '\n' || obj[p] == '\t' || obj[p] == '\r')) ++p;
+  while (p < obj.size() &&
+         (obj[p] == ' ' || obj[p] == ':' || obj[p] == '\n' || obj[p] == '\t' || obj[p] == '\r'))
+    ++p;
   int64_t v = 0;
   bool any = false;
   while (p < obj.size() && obj[p] >= '0' && obj[p] <= '9') {
@@ -188,10 +226,14 @@ bool read_usage(std::string_view text, Usage& usage) {
   if (key == std::string_view::npos) return false;
   {
     size_t p = key + 7;
-    while (p < text.size() && (text[p] == ' ' || text[p] == '\n' || text[p] == '\t' || text[p] == '\r')) ++p;
+    while (p < text.size() &&
+           (text[p] == ' ' || text[p] == '\n' || text[p] == '\t' || text[p] == '\r'))
+      ++p;
     if (p < text.size() && text[p] == ':') {
       ++p;
-      while (p < text.size() && (text[p] == ' ' || text[p] == '\n' || text[p] == '\t' || text[p] == '\r')) ++p;
+      while (p < text.size() &&
+             (text[p] == ' ' || text[p] == '\n' || text[p] == '\t' || text[p] == '\r'))
+        ++p;
       if (p < text.size() && text[p] == '{') {
         size_t end = object_end(text, p);
         if (end == std::string_view::npos) return false;
@@ -199,7 +241,8 @@ bool read_usage(std::string_view text, Usage& usage) {
         usage.present = true;
         usage.prompt_tokens = int_field(obj, "\"prompt_tokens\"").value_or(0);
         usage.completion_tokens = int_field(obj, "\"completion_tokens\"").value_or(0);
-        usage.total_tokens = int_field(obj, "\"total_tokens\"").value_or(usage.prompt_tokens + usage.completion_tokens);
+        usage.total_tokens = int_field(obj, "\"total_tokens\"")
+                                 .value_or(usage.prompt_tokens + usage.completion_tokens);
         return true;
       }
     }

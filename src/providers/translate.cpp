@@ -6,7 +6,9 @@
 namespace litellm::providers {
 
 int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Error bad_request(std::string_view exception_name, const std::string& what) {
@@ -18,7 +20,8 @@ std::optional<DataUrl> parse_data_url(std::string_view url) {
   if (!url.starts_with("data:")) return std::nullopt;
   auto semi = url.find(';');
   auto comma = url.find("base64,");
-  if (semi == std::string_view::npos || comma == std::string_view::npos || semi > comma) return std::nullopt;
+  if (semi == std::string_view::npos || comma == std::string_view::npos || semi > comma)
+    return std::nullopt;
   return DataUrl{std::string(url.substr(5, semi - 5)), std::string(url.substr(comma + 7))};
 }
 

@@ -23,20 +23,26 @@ RouterOptions RouterOptions::from(const config::Config& cfg, std::vector<std::st
   const auto& rs = cfg.router_settings;
   const auto& ls = cfg.litellm_settings;
   RouterOptions o;
-  if (auto v = env("DEFAULT_COOLDOWN_TIME_SECONDS")) o.cooldown_time = std::strtod(v->c_str(), nullptr);
-  if (rs.cooldown_time && *rs.cooldown_time > 0) o.cooldown_time = *rs.cooldown_time;  // `or` chain: 0 → default
+  if (auto v = env("DEFAULT_COOLDOWN_TIME_SECONDS"))
+    o.cooldown_time = std::strtod(v->c_str(), nullptr);
+  if (rs.cooldown_time && *rs.cooldown_time > 0)
+    o.cooldown_time = *rs.cooldown_time;  // `or` chain: 0 → default
   o.disable_cooldowns = rs.disable_cooldowns;
   const int global_allowed_fails = ls.allowed_fails.value_or(3);
   o.allowed_fails = rs.allowed_fails.value_or(global_allowed_fails);
-  o.legacy_allowed_fails = !rs.allowed_fails_policy.empty() || (rs.allowed_fails && *rs.allowed_fails != global_allowed_fails);
+  o.legacy_allowed_fails = !rs.allowed_fails_policy.empty() ||
+                           (rs.allowed_fails && *rs.allowed_fails != global_allowed_fails);
   o.num_retries = rs.num_retries ? *rs.num_retries : ls.num_retries.value_or(2);
   o.retry_after = rs.retry_after;
   o.max_fallbacks = rs.max_fallbacks ? *rs.max_fallbacks : ls.max_fallbacks.value_or(5);
   if (!rs.max_fallbacks && !ls.max_fallbacks)
-    if (auto v = env("ROUTER_MAX_FALLBACKS")) o.max_fallbacks = static_cast<int>(std::strtol(v->c_str(), nullptr, 10));
+    if (auto v = env("ROUTER_MAX_FALLBACKS"))
+      o.max_fallbacks = static_cast<int>(std::strtol(v->c_str(), nullptr, 10));
   const auto& checks = rs.optional_pre_call_checks;
-  bool enforce = std::find(checks.begin(), checks.end(), "enforce_model_rate_limits") != checks.end();
-  o.enforce_rate_limits = rs.enable_pre_call_checks || enforce || rs.routing_strategy.starts_with("usage-based-routing");
+  bool enforce =
+      std::find(checks.begin(), checks.end(), "enforce_model_rate_limits") != checks.end();
+  o.enforce_rate_limits = rs.enable_pre_call_checks || enforce ||
+                          rs.routing_strategy.starts_with("usage-based-routing");
   o.order_filter = rs.enable_pre_call_checks;
   if (rs.routing_strategy == "least-busy") {
     o.strategy = Strategy::kLeastBusy;
@@ -48,11 +54,13 @@ RouterOptions RouterOptions::from(const config::Config& cfg, std::vector<std::st
 }
 
 size_t Router::group_size(const std::string& model_name) const {
-  return static_cast<size_t>(std::count_if(deployments_.begin(), deployments_.end(),
-                                           [&](const RoutedDeployment& d) { return d.config->model_name == model_name; }));
+  return static_cast<size_t>(
+      std::count_if(deployments_.begin(), deployments_.end(),
+                    [&](const RoutedDeployment& d) { return d.config->model_name == model_name; }));
 }
 
-Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel, std::string_view requested) {
+Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel,
+                                                      std::string_view requested) {
   const double now = clock_->now();
   const int64_t minute = minute_of(now);
   std::vector<const Candidate*> out;
@@ -60,7 +68,8 @@ Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel, std:
   std::vector<std::string> cooling;
   double min_remaining = -1;
   bool rate_limited = false;
-  const bool by_id = sel.candidates.size() == 1 && sel.candidates[0].deployment->config->info.id == requested;
+  const bool by_id =
+      sel.candidates.size() == 1 && sel.candidates[0].deployment->config->info.id == requested;
   for (const auto& c : sel.candidates) {
     const auto& id = c.deployment->config->info.id;
     if (!by_id) {  // a call by deployment id skips the cooldown filter, as LiteLLM
@@ -79,7 +88,8 @@ Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel, std:
     if (options_.enforce_rate_limits) {
       const auto& p = c.deployment->config->params;
       auto u = state_->usage(id, minute);
-      if ((p.rpm && *p.rpm <= static_cast<double>(u.requests)) || (p.tpm && *p.tpm <= static_cast<double>(u.tokens))) {
+      if ((p.rpm && *p.rpm <= static_cast<double>(u.requests)) ||
+          (p.tpm && *p.tpm <= static_cast<double>(u.tokens))) {
         rate_limited = true;
         continue;
       }
@@ -90,7 +100,9 @@ Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel, std:
     std::optional<int> best;
     for (const auto* c : out)
       if (auto o = c->deployment->config->params.order; o && (!best || *o < *best)) best = o;
-    if (best) std::erase_if(out, [&](const Candidate* c) { return c->deployment->config->params.order != best; });
+    if (best)
+      std::erase_if(
+          out, [&](const Candidate* c) { return c->deployment->config->params.order != best; });
   }
   if (!out.empty()) return out;
   Error e;
@@ -99,8 +111,9 @@ Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel, std:
   e.type = "None";
   e.param = "None";
   if (rate_limited && cooling.empty()) {
-    e.message = "No deployments available for selected model. Passed model=" + std::string(requested) +
-                ": every deployment is at its rpm/tpm limit for this minute.";
+    e.message =
+        "No deployments available for selected model. Passed model=" + std::string(requested) +
+        ": every deployment is at its rpm/tpm limit for this minute.";
     e.retry_after = 60 - std::fmod(now, 60.0);
   } else {
     double wait = min_remaining < 0 ? options_.cooldown_time : min_remaining;
@@ -110,8 +123,9 @@ Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel, std:
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.0f", std::ceil(wait));
     e.message = "No deployments available for selected model, Try again in " + std::string(secs) +
-                " seconds. Passed model=" + std::string(requested) + ". pre-call-checks=" +
-                (options_.enforce_rate_limits ? "True" : "False") + ", cooldown_list=" + list;
+                " seconds. Passed model=" + std::string(requested) +
+                ". pre-call-checks=" + (options_.enforce_rate_limits ? "True" : "False") +
+                ", cooldown_list=" + list;
     e.retry_after = std::ceil(wait);
   }
   char ra[32];
@@ -156,7 +170,8 @@ bool Router::on_failure(const RoutedDeployment& d, const Error& e) {
   const double now = clock_->now();
   s.failures.add(now);
   if (options_.disable_cooldowns || d.config->wildcard || !cooldown_eligible(e)) return false;
-  const double seconds = cooldown_seconds(d.config->params.cooldown_time, e.retry_after, options_.cooldown_time);
+  const double seconds =
+      cooldown_seconds(d.config->params.cooldown_time, e.retry_after, options_.cooldown_time);
   if (std::fabs(seconds) < 1e-9) return false;
   bool cool;
   if (options_.legacy_allowed_fails) {
@@ -173,8 +188,8 @@ bool Router::on_failure(const RoutedDeployment& d, const Error& e) {
   state::CooldownRecord rec{mask_exception(e.message), e.status, now, seconds};
   state_->set_cooldown(id, rec);
   s.cooling = true;
-  ROUTER_LOG_WARN("cooldown start: deployment {} (model group {}) for {}s after {} {}", id, d.config->model_name,
-                  seconds, e.status, error_kind_name(e.kind));
+  ROUTER_LOG_WARN("cooldown start: deployment {} (model group {}) for {}s after {} {}", id,
+                  d.config->model_name, seconds, e.status, error_kind_name(e.kind));
   return true;
 }
 

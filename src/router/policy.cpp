@@ -2,9 +2,9 @@
 #include "litellm/router/policy.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
-#include <array>
 
 namespace litellm::router {
 namespace {
@@ -12,7 +12,8 @@ namespace {
 class SystemClock final : public Clock {
  public:
   double now() const override {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
 };
 
@@ -20,31 +21,43 @@ class SystemClock final : public Clock {
 using Fields = std::array<const char*, 3>;
 Fields error_fields(const Error& e) {
   switch (e.kind) {
-    case ErrorKind::kContentPolicyViolation: return Fields{"ContentPolicyViolationError", "BadRequestError", "Default"};
+    case ErrorKind::kContentPolicyViolation:
+      return Fields{"ContentPolicyViolationError", "BadRequestError", "Default"};
     case ErrorKind::kContextWindowExceeded:
     case ErrorKind::kUnsupportedParams:
     case ErrorKind::kBadRequest:
     case ErrorKind::kProxyBadRequest:
-    case ErrorKind::kUnprocessableEntity: return Fields{"BadRequestError", "Default"};
-    case ErrorKind::kAuthentication: return Fields{"AuthenticationError", "Default"};
-    case ErrorKind::kTimeout: return Fields{"TimeoutError", "Default"};
+    case ErrorKind::kUnprocessableEntity:
+      return Fields{"BadRequestError", "Default"};
+    case ErrorKind::kAuthentication:
+      return Fields{"AuthenticationError", "Default"};
+    case ErrorKind::kTimeout:
+      return Fields{"TimeoutError", "Default"};
     case ErrorKind::kRateLimit:
-    case ErrorKind::kNoDeployments: return Fields{"RateLimitError", "Default"};
+    case ErrorKind::kNoDeployments:
+      return Fields{"RateLimitError", "Default"};
     case ErrorKind::kInternalServer:
-    case ErrorKind::kApiError: return Fields{"InternalServerError", "Default"};
-    case ErrorKind::kServiceUnavailable: return Fields{"ServiceUnavailableError", "Default"};
-    case ErrorKind::kBadGateway: return Fields{"BadGatewayError", "Default"};
+    case ErrorKind::kApiError:
+      return Fields{"InternalServerError", "Default"};
+    case ErrorKind::kServiceUnavailable:
+      return Fields{"ServiceUnavailableError", "Default"};
+    case ErrorKind::kBadGateway:
+      return Fields{"BadGatewayError", "Default"};
     case ErrorKind::kNotFound:
-    case ErrorKind::kProxyNotFound: return Fields{"NotFoundError", "Default"};
-    default: return Fields{"Default"};
+    case ErrorKind::kProxyNotFound:
+      return Fields{"NotFoundError", "Default"};
+    default:
+      return Fields{"Default"};
   }
 }
 
-std::optional<int> lookup(const std::map<std::string, int>& policy, const Error& e, const char* suffix) {
+std::optional<int> lookup(const std::map<std::string, int>& policy, const Error& e,
+                          const char* suffix) {
   for (const char* field : error_fields(e)) {
     if (field == nullptr) break;
-    std::string key = std::string(field) == "Default" ? (std::string(suffix) == "Retries" ? "DefaultRetries" : "")
-                                                      : std::string(field) + suffix;
+    std::string key = std::string(field) == "Default"
+                          ? (std::string(suffix) == "Retries" ? "DefaultRetries" : "")
+                          : std::string(field) + suffix;
     if (key.empty()) continue;
     if (auto it = policy.find(key); it != policy.end()) return it->second;
   }
@@ -58,7 +71,9 @@ const Clock& system_clock() {
   return c;
 }
 
-bool status_should_retry(int status) { return status == 408 || status == 409 || status == 429 || status >= 500; }
+bool status_should_retry(int status) {
+  return status == 408 || status == 409 || status == 429 || status >= 500;
+}
 
 bool cooldown_eligible(const Error& e) {
   if (e.kind == ErrorKind::kApiConnection) return false;
@@ -73,7 +88,8 @@ std::optional<int> retries_from_policy(const std::map<std::string, int>& policy,
   return lookup(policy, e, "Retries");
 }
 
-std::optional<int> allowed_fails_from_policy(const std::map<std::string, int>& policy, const Error& e) {
+std::optional<int> allowed_fails_from_policy(const std::map<std::string, int>& policy,
+                                             const Error& e) {
   return lookup(policy, e, "AllowedFails");
 }
 
@@ -103,12 +119,14 @@ bool percentage_mode_cools(const CooldownFacts& f) {
   const double pct = total == 0 ? 0.0 : static_cast<double>(f.failures) / total;
   if (f.status == 429 && !f.single_deployment) return true;
   if (pct >= 1.0 && total >= kSingleDeploymentTrafficFailureThreshold) return true;
-  if (pct > kFailureThresholdPercent && total >= kFailureThresholdMinimumRequests && !f.single_deployment)
+  if (pct > kFailureThresholdPercent && total >= kFailureThresholdMinimumRequests &&
+      !f.single_deployment)
     return true;
   return !status_should_retry(f.status);  // 401 and 404
 }
 
-double cooldown_seconds(std::optional<double> deployment_value, std::optional<double> retry_after, double router_value) {
+double cooldown_seconds(std::optional<double> deployment_value, std::optional<double> retry_after,
+                        double router_value) {
   if (deployment_value && *deployment_value >= 0) return *deployment_value;
   if (retry_after && *retry_after >= 0) return std::floor(*retry_after);
   return router_value;

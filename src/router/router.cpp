@@ -30,7 +30,8 @@ size_t count_metachars(std::string_view re) {
 }
 
 // Each '*' of the deployment's model takes the next captured segment of the request.
-std::string substitute(const std::string& model, const std::smatch& m, const std::string& requested) {
+std::string substitute(const std::string& model, const std::smatch& m,
+                       const std::string& requested) {
   size_t stars = static_cast<size_t>(std::count(model.begin(), model.end(), '*'));
   if (stars == 0) return model;
   if (m.size() - 1 > stars) return requested;
@@ -51,7 +52,9 @@ std::string substitute(const std::string& model, const std::smatch& m, const std
 size_t weighted_index(const std::vector<double>& weights, double u) {
   double total = 0;
   for (double w : weights) total += std::max(0.0, w);
-  if (total <= 0) return std::min(weights.size() - 1, static_cast<size_t>(u * static_cast<double>(weights.size())));
+  if (total <= 0)
+    return std::min(weights.size() - 1,
+                    static_cast<size_t>(u * static_cast<double>(weights.size())));
   double target = u * total;
   double acc = 0;
   for (size_t i = 0; i < weights.size(); ++i) {
@@ -110,9 +113,10 @@ std::unique_ptr<Router> Router::create(config::ConfigPtr cfg, std::vector<std::s
     }
     it->deployments.push_back(&rd);
   }
-  std::stable_sort(r->patterns_.begin(), r->patterns_.end(), [](const Pattern& a, const Pattern& b) {
-    return std::tie(a.regex_length, a.metachars) > std::tie(b.regex_length, b.metachars);
-  });
+  std::stable_sort(
+      r->patterns_.begin(), r->patterns_.end(), [](const Pattern& a, const Pattern& b) {
+        return std::tie(a.regex_length, a.metachars) > std::tie(b.regex_length, b.metachars);
+      });
   return r;
 }
 
@@ -130,7 +134,8 @@ bool Router::match_wildcard(const std::string& name, Selection& out) const {
     std::smatch m;
     if (!std::regex_search(name, m, p.regex, std::regex_constants::match_continuous)) continue;
     out.model_group = name;
-    for (const auto* d : p.deployments) out.candidates.push_back(Candidate{d, substitute(d->provider_model, m, name)});
+    for (const auto* d : p.deployments)
+      out.candidates.push_back(Candidate{d, substitute(d->provider_model, m, name)});
     return true;
   }
   return false;
@@ -180,7 +185,8 @@ size_t Router::pick(const std::vector<const Candidate*>& c) {
     return best;
   }
   using Getter = std::optional<double> config::LitellmParams::*;
-  for (Getter g : {static_cast<Getter>(&config::LitellmParams::weight), static_cast<Getter>(&config::LitellmParams::rpm),
+  for (Getter g : {static_cast<Getter>(&config::LitellmParams::weight),
+                   static_cast<Getter>(&config::LitellmParams::rpm),
                    static_cast<Getter>(&config::LitellmParams::tpm)}) {
     std::vector<double> w;
     w.reserve(c.size());
@@ -201,7 +207,8 @@ std::vector<std::string> Router::model_names() const {
     if (std::find(names.begin(), names.end(), d.config->model_name) == names.end())
       names.push_back(d.config->model_name);
   for (const auto& [alias, target] : config_->router_settings.model_group_alias)
-    if (!target.hidden && std::find(names.begin(), names.end(), alias) == names.end()) names.push_back(alias);
+    if (!target.hidden && std::find(names.begin(), names.end(), alias) == names.end())
+      names.push_back(alias);
   return names;
 }
 

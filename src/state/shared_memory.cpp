@@ -34,7 +34,8 @@ struct Region {
   Slot slots[kSlots];
 };
 
-static_assert(std::atomic<double>::is_always_lock_free && std::atomic<uint64_t>::is_always_lock_free,
+static_assert(std::atomic<double>::is_always_lock_free &&
+                  std::atomic<uint64_t>::is_always_lock_free,
               "shared-memory state needs lock-free atomics");
 
 uint64_t hash_id(const std::string& id) {

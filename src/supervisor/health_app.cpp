@@ -8,7 +8,8 @@
 
 namespace litellm::supervisor {
 
-boost::asio::awaitable<void> HealthApp::handle(const handlers::HttpRequest& req, handlers::ResponseWriter& out) {
+boost::asio::awaitable<void> HealthApp::handle(const handlers::HttpRequest& req,
+                                               handlers::ResponseWriter& out) {
   handlers::HeaderBlock h;
   h.add("x-litellm-version", kVersion);
   if (req.method == "OPTIONS" && req.path.starts_with("/health/")) {
@@ -35,7 +36,8 @@ boost::asio::awaitable<void> HealthApp::handle(const handlers::HttpRequest& req,
     co_await out.send(ready ? 200 : 503, h.str(), j.dump());
     co_return;
   }
-  Error e = Error::make(ErrorKind::kProxyNotFound, 404, "Not Found: " + std::string(req.path), "not_found_error", "None");
+  Error e = Error::make(ErrorKind::kProxyNotFound, 404, "Not Found: " + std::string(req.path),
+                        "not_found_error", "None");
   co_await out.send(404, h.str(), render_error_body(e));
 }
 

@@ -17,7 +17,8 @@ struct WorkerCounts {
 class HealthApp final : public handlers::RequestHandler {
  public:
   explicit HealthApp(std::function<WorkerCounts()> counts) : counts_(std::move(counts)) {}
-  boost::asio::awaitable<void> handle(const handlers::HttpRequest& req, handlers::ResponseWriter& out) override;
+  boost::asio::awaitable<void> handle(const handlers::HttpRequest& req,
+                                      handlers::ResponseWriter& out) override;
 
  private:
   std::function<WorkerCounts()> counts_;

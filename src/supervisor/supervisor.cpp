@@ -2,13 +2,13 @@
 // (SIGTERM), reload (SIGHUP). One single-threaded io_context; no locks.
 #include "litellm/supervisor/supervisor.hpp"
 
+#include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/close_range.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -50,8 +50,8 @@ struct Worker {
   pid_t pid = -1;
   int id = 0;
   bool ready = false;
-  bool retiring = false;       // asked to drain (recycle, reload, shutdown)
-  pid_t replaces = -1;         // the worker to retire once this one is ready
+  bool retiring = false;  // asked to drain (recycle, reload, shutdown)
+  pid_t replaces = -1;    // the worker to retire once this one is ready
   Clock::time_point started;
   std::unique_ptr<asio::posix::stream_descriptor> control;
 };
@@ -65,7 +65,10 @@ std::string describe_status(int status) {
 class Supervisor {
  public:
   explicit Supervisor(const Options& o)
-      : o_(o), signals_(ioc_, SIGCHLD, SIGTERM, SIGINT), stop_timer_(ioc_), rng_(std::random_device{}()) {
+      : o_(o),
+        signals_(ioc_, SIGCHLD, SIGTERM, SIGINT),
+        stop_timer_(ioc_),
+        rng_(std::random_device{}()) {
     signals_.add(SIGHUP);
   }
 
@@ -115,7 +118,8 @@ class Supervisor {
     std::vector<std::string> envs = {"LITELLM_CPP_LISTEN_FD=3", "LITELLM_CPP_CONTROL_FD=4",
                                      "LITELLM_CPP_WORKER_ID=" + std::to_string(id)};
     if (o_.shm_fd >= 0) envs.push_back("LITELLM_CPP_SHM_FD=5");
-    if (auto t = recycle_threshold()) envs.push_back("LITELLM_CPP_MAX_REQUESTS=" + std::to_string(*t));
+    if (auto t = recycle_threshold())
+      envs.push_back("LITELLM_CPP_MAX_REQUESTS=" + std::to_string(*t));
     std::vector<char*> argv;
     for (const auto& a : o_.worker_argv) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -134,7 +138,8 @@ class Supervisor {
       int listen_hi = fcntl(o_.listen_fd, F_DUPFD, 100);
       int control_hi = fcntl(sv[1], F_DUPFD, 100);
       int shm_hi = o_.shm_fd >= 0 ? fcntl(o_.shm_fd, F_DUPFD, 100) : -1;
-      if (listen_hi < 0 || control_hi < 0 || dup2(listen_hi, 3) < 0 || dup2(control_hi, 4) < 0) _exit(1);
+      if (listen_hi < 0 || control_hi < 0 || dup2(listen_hi, 3) < 0 || dup2(control_hi, 4) < 0)
+        _exit(1);
       if (shm_hi >= 0 && dup2(shm_hi, 5) < 0) _exit(1);
       if (close_range(6, ~0U, 0) != 0)
         for (int fd = 6; fd < 4096; ++fd) close(fd);
@@ -161,13 +166,16 @@ class Supervisor {
   asio::awaitable<void> read_control(pid_t pid, asio::posix::stream_descriptor* control) {
     char buf[64];
     for (;;) {
-      auto [ec, n] = co_await control->async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+      auto [ec, n] =
+          co_await control->async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
       if (ec || n == 0) co_return;  // the worker exited (SIGCHLD does the bookkeeping)
       auto it = workers_.find(pid);
       if (it == workers_.end()) co_return;
       std::string_view msg(buf, n);
-      if (msg == kReady) on_ready(it->second);
-      else if (msg == kRecycle) on_recycle(it->second);
+      if (msg == kReady)
+        on_ready(it->second);
+      else if (msg == kRecycle)
+        on_recycle(it->second);
     }
   }
 
@@ -218,8 +226,10 @@ class Supervisor {
       // A worker that keeps dying young is restarted with growing delays (0.1 s .. 10 s).
       const bool young = Clock::now() - w.started < std::chrono::seconds(5);
       crash_streak_ = young ? crash_streak_ + 1 : 0;
-      auto delay = std::chrono::milliseconds(crash_streak_ <= 1 ? 0 : std::min(10000, 100 << std::min(crash_streak_ - 2, 7)));
-      if (w.replaces >= 0 && workers_.count(w.replaces)) workers_[w.replaces].retiring = false;  // keep the old one
+      auto delay = std::chrono::milliseconds(
+          crash_streak_ <= 1 ? 0 : std::min(10000, 100 << std::min(crash_streak_ - 2, 7)));
+      if (w.replaces >= 0 && workers_.count(w.replaces))
+        workers_[w.replaces].retiring = false;  // keep the old one
       if (w.retiring) continue;  // a retiring worker that crashed: its replacement is already up
       auto timer = std::make_shared<asio::steady_timer>(ioc_, delay);
       const int id = w.id;
@@ -239,13 +249,15 @@ class Supervisor {
       return;
     }
     shutting_down_ = true;
-    LOG_INFO("shutting down: draining {} worker(s) (up to {}s)", workers_.size(), o_.stop_wait_seconds);
+    LOG_INFO("shutting down: draining {} worker(s) (up to {}s)", workers_.size(),
+             o_.stop_wait_seconds);
     for (const auto& [pid, w] : workers_) kill(pid, SIGTERM);
     if (workers_.empty()) {
       ioc_.stop();
       return;
     }
-    stop_timer_.expires_after(std::chrono::milliseconds(static_cast<int64_t>(o_.stop_wait_seconds * 1000)));
+    stop_timer_.expires_after(
+        std::chrono::milliseconds(static_cast<int64_t>(o_.stop_wait_seconds * 1000)));
     stop_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       LOG_WARN("stop deadline reached: killing {} worker(s)", workers_.size());
@@ -274,9 +286,15 @@ class Supervisor {
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       switch (sig) {
-        case SIGCHLD: reap(); break;
-        case SIGHUP: reload(); break;
-        default: shutdown(shutting_down_); break;
+        case SIGCHLD:
+          reap();
+          break;
+        case SIGHUP:
+          reload();
+          break;
+        default:
+          shutdown(shutting_down_);
+          break;
       }
       wait_signal();
     });

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "golden.hpp"
 #include "litellm/config/loader.hpp"
 #include "litellm/providers/registry.hpp"
-#include "golden.hpp"
 #include "providers/anthropic/anthropic.hpp"
 
 namespace json_scan = litellm::json;
@@ -25,10 +25,12 @@ TEST(Anthropic, RequestMatchesGolden) {
 TEST(Anthropic, ResponseAndUsage) {
   const auto* p = providers::Registry::instance().find("anthropic");
   providers::Usage usage;
-  auto out = p->translate_response(providers::Endpoint::kChat, R"({"id":"msg_1","model":"claude-x","content":[
+  auto out = p->translate_response(providers::Endpoint::kChat,
+                                   R"({"id":"msg_1","model":"claude-x","content":[
     {"type":"thinking","thinking":"hmm","signature":"s"},{"type":"text","text":"Hi"},
     {"type":"tool_use","id":"toolu_9","name":"f","input":{"a":1}}],"stop_reason":"tool_use",
-    "usage":{"input_tokens":10,"output_tokens":5,"cache_read_input_tokens":4,"cache_creation_input_tokens":1}})", usage);
+    "usage":{"input_tokens":10,"output_tokens":5,"cache_read_input_tokens":4,"cache_creation_input_tokens":1}})",
+                                   usage);
   ASSERT_TRUE(out);
   json j = json::parse(*out);
   EXPECT_EQ(j["choices"][0]["finish_reason"], "tool_calls");
@@ -44,17 +46,26 @@ TEST(Anthropic, ResponseAndUsage) {
 
 TEST(Anthropic, Errors) {
   const auto* p = providers::Registry::instance().find("anthropic");
-  auto e = p->map_error(529, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})", {});
+  auto e = p->map_error(
+      529, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})", {});
   EXPECT_EQ(e.kind, litellm::ErrorKind::kInternalServer);
   EXPECT_EQ(e.status, 500);
-  EXPECT_EQ(p->map_error(400, R"({"type":"error","error":{"message":"prompt is too long: 250000 tokens"}})", {}).kind,
-            litellm::ErrorKind::kContextWindowExceeded);
-  EXPECT_EQ(p->map_error(429, R"({"type":"error","error":{"message":"slow"}})", {{"retry-after", "9"}}).retry_after, 9);
+  EXPECT_EQ(
+      p->map_error(
+           400, R"({"type":"error","error":{"message":"prompt is too long: 250000 tokens"}})", {})
+          .kind,
+      litellm::ErrorKind::kContextWindowExceeded);
+  EXPECT_EQ(
+      p->map_error(429, R"({"type":"error","error":{"message":"slow"}})", {{"retry-after", "9"}})
+          .retry_after,
+      9);
 }
 
 TEST(Anthropic, StreamTranscriptMatchesGolden) {
   json g = golden::load("anthropic", "stream_chat.json");
-  auto t = providers::Registry::instance().find("anthropic")->stream_translator(providers::Endpoint::kChat);
+  auto t = providers::Registry::instance()
+               .find("anthropic")
+               ->stream_translator(providers::Endpoint::kChat);
   t->set_include_usage(true);
   golden::expect_stream(golden::translate_stream(*t, g["events"]), g);
 }

@@ -7,23 +7,34 @@ using namespace litellm;
 using namespace litellm::auth;
 
 namespace {
-HeaderViews h(std::initializer_list<std::pair<std::string_view, std::string_view>> l) { return HeaderViews(l); }
+HeaderViews h(std::initializer_list<std::pair<std::string_view, std::string_view>> l) {
+  return HeaderViews(l);
+}
 }  // namespace
 
 TEST(ExtractKey, HeaderPrecedence) {
-  EXPECT_EQ(extract_key(h({{"Authorization", "Bearer a"}, {"x-litellm-api-key", "b"}}), std::nullopt).key, "b");
+  EXPECT_EQ(
+      extract_key(h({{"Authorization", "Bearer a"}, {"x-litellm-api-key", "b"}}), std::nullopt).key,
+      "b");
   EXPECT_EQ(extract_key(h({{"authorization", "bearer a"}}), std::nullopt).key, "a");
   EXPECT_EQ(extract_key(h({{"Authorization", "Basic zz"}}), std::nullopt).key, "zz");
   EXPECT_EQ(extract_key(h({{"API-Key", "c"}, {"x-api-key", "d"}}), std::nullopt).key, "c");
   EXPECT_EQ(extract_key(h({{"x-goog-api-key", "e"}}), std::nullopt).key, "e");
   EXPECT_EQ(extract_key(h({{"Ocp-Apim-Subscription-Key", "f"}}), std::nullopt).key, "f");
-  EXPECT_EQ(extract_key(h({{"x-custom", "Bearer g"}, {"x-litellm-api-key", "b"}}), std::string("x-custom")).key, "g");
-  EXPECT_EQ(extract_key(h({{"Authorization", "AWS4-HMAC-SHA256 Credential=Bearer sk-k/2024/x"}}), std::nullopt).key, "sk-k");
+  EXPECT_EQ(extract_key(h({{"x-custom", "Bearer g"}, {"x-litellm-api-key", "b"}}),
+                        std::string("x-custom"))
+                .key,
+            "g");
+  EXPECT_EQ(extract_key(h({{"Authorization", "AWS4-HMAC-SHA256 Credential=Bearer sk-k/2024/x"}}),
+                        std::nullopt)
+                .key,
+            "sk-k");
 }
 
 TEST(ExtractKey, MissingAndMalformed) {
   EXPECT_EQ(extract_key(h({}), std::nullopt).state, KeyLookup::State::kMissing);
-  EXPECT_EQ(extract_key(h({{"Authorization", "Token x"}}), std::nullopt).state, KeyLookup::State::kMalformed);
+  EXPECT_EQ(extract_key(h({{"Authorization", "Token x"}}), std::nullopt).state,
+            KeyLookup::State::kMalformed);
 }
 
 TEST(Authenticator, MasterKeyAndErrors) {

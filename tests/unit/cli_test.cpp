@@ -18,8 +18,10 @@ TEST(Cli, DefaultsMatchLiteLLM) {
 }
 
 TEST(Cli, SeedCommandLineParses) {
-  const char* argv[] = {"litellm-cpp", "--config", "/app/config.yaml", "--port", "4000", "--num_workers", "4",
-                        "--run_gunicorn", "--max_requests_before_restart", "10000"};
+  const char* argv[] = {"litellm-cpp", "--config",       "/app/config.yaml",
+                        "--port",      "4000",           "--num_workers",
+                        "4",           "--run_gunicorn", "--max_requests_before_restart",
+                        "10000"};
   auto o = parse_cli(10, argv);
   ASSERT_TRUE(o);
   EXPECT_EQ(o->config, "/app/config.yaml");

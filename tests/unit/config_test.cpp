@@ -27,7 +27,8 @@ bool has_error(const LoadResult& r, const std::string& needle) {
 }  // namespace
 
 TEST(YamlJson, ScalarsFollowPyYamlSafeLoad) {
-  auto j = yaml_to_json("a: yes\nb: 'yes'\nc: 10\nd: 1.5\ne: ~\nf: 1e5\ng: on\nh: \"600\"\ni: 0x1f\n");
+  auto j =
+      yaml_to_json("a: yes\nb: 'yes'\nc: 10\nd: 1.5\ne: ~\nf: 1e5\ng: on\nh: \"600\"\ni: 0x1f\n");
   EXPECT_EQ(j["a"], true);
   EXPECT_EQ(j["b"], "yes");
   EXPECT_EQ(j["c"], 10);
@@ -58,7 +59,8 @@ TEST(DeploymentId, MatchesLiteLLMsHashOfGroupAndParams) {
     "drop_params":true,"extra":{"a":1,"b":[1,"x"]},"tags":["a","b"],"order":null})");
   // sha256("gpt-4omodelopenai/gpt-4oapi_keysk-abcrpm10timeout600.0drop_paramsTrue"
   //        "extra{\"a\": 1, \"b\": [1, \"x\"]}tags['a', 'b']orderNone"), computed with Python.
-  EXPECT_EQ(deployment_id("gpt-4o", params), "a654a746faa05af2e2d8c0948c456ef208274cf2e0d34b8583dbe596351e94b8");
+  EXPECT_EQ(deployment_id("gpt-4o", params),
+            "a654a746faa05af2e2d8c0948c456ef208274cf2e0d34b8583dbe596351e94b8");
 }
 
 TEST(Loader, SeedProductionConfigLoadsWithItsSettings) {
@@ -86,10 +88,13 @@ TEST(Loader, SeedProductionConfigLoadsWithItsSettings) {
 
 TEST(Loader, IncludeExtendsListsAndReplacesMaps) {
   auto dir = tmpdir();
-  write(dir + "/models.yaml", "model_list:\n  - model_name: b\n    litellm_params: {model: openai/b}\n"
-                              "router_settings: {num_retries: 7}\n");
-  write(dir + "/main.yaml", "include: [models.yaml]\nmodel_list:\n  - model_name: a\n    litellm_params: {model: openai/a}\n"
-                            "router_settings: {num_retries: 1, timeout: 5}\n");
+  write(dir + "/models.yaml",
+        "model_list:\n  - model_name: b\n    litellm_params: {model: openai/b}\n"
+        "router_settings: {num_retries: 7}\n");
+  write(dir + "/main.yaml",
+        "include: [models.yaml]\nmodel_list:\n  - model_name: a\n    litellm_params: {model: "
+        "openai/a}\n"
+        "router_settings: {num_retries: 1, timeout: 5}\n");
   auto r = load_file(dir + "/main.yaml");
   ASSERT_TRUE(r.config);
   ASSERT_EQ(r.config->model_list.size(), 2u);
@@ -120,7 +125,8 @@ router_settings:
   allowed_fails: -x
 general_settings:
   database_connection_pool_limit: 0
-)", ".");
+)",
+                     ".");
   EXPECT_FALSE(r.config);
   EXPECT_TRUE(has_error(r, "model_list[0].litellm_params.rpm"));
   EXPECT_TRUE(has_error(r, "model_list[1].litellm_params"));
@@ -133,7 +139,9 @@ general_settings:
 }
 
 TEST(Loader, UnknownKeysWarnWhereLiteLLMWarns) {
-  auto r = load_text("router_settings:\n  bogus_key: 1\nlitellm_settings:\n  anything_goes: 1\nwhatever: 2\n", ".");
+  auto r = load_text(
+      "router_settings:\n  bogus_key: 1\nlitellm_settings:\n  anything_goes: 1\nwhatever: 2\n",
+      ".");
   ASSERT_TRUE(r.config);
   ASSERT_EQ(r.warnings.size(), 2u);
   EXPECT_NE(r.warnings[0].find("whatever"), std::string::npos);
@@ -155,7 +163,8 @@ model_list:
     rpm: 60
     litellm_params: {model: openai/g, temperature: 0.2, weight: 3, timeout: "30"}
     model_info: {id: 7, mode: embedding}
-)", ".");
+)",
+                     ".");
   ASSERT_TRUE(r.config);
   const auto& d = r.config->model_list[0];
   EXPECT_EQ(d.params.rpm, 60);
@@ -174,7 +183,8 @@ TEST(Loader, EmptyFileIsAnError) {
 
 TEST(DotEnv, DoesNotOverrideAndStripsQuotes) {
   auto dir = tmpdir();
-  write(dir + "/.env", "# comment\nLT_DOT_A=\"quoted value\"\nexport LT_DOT_B=plain # trailing\nLT_DOT_C=new\n");
+  write(dir + "/.env",
+        "# comment\nLT_DOT_A=\"quoted value\"\nexport LT_DOT_B=plain # trailing\nLT_DOT_C=new\n");
   setenv("LT_DOT_C", "old", 1);
   ASSERT_TRUE(load_dotenv(dir + "/.env"));
   EXPECT_STREQ(getenv("LT_DOT_A"), "quoted value");

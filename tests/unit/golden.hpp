@@ -27,7 +27,9 @@ struct Call {
   litellm::config::LoadResult cfg;
   litellm::providers::CallInput in;
   Call(std::string b, const std::string& prefix, const std::string& model) : body(std::move(b)) {
-    cfg = litellm::config::load_text("model_list: [{model_name: m, litellm_params: {model: " + prefix + "/" + model + "}}]\n", ".");
+    cfg = litellm::config::load_text(
+        "model_list: [{model_name: m, litellm_params: {model: " + prefix + "/" + model + "}}]\n",
+        ".");
     std::string err;
     EXPECT_TRUE(litellm::json::scan_object(body, members, err)) << err;
     in.members = &members;

@@ -10,7 +10,9 @@ using namespace litellm;
 TEST(JsonScan, ListsTopLevelMembers) {
   std::vector<json::Member> m;
   std::string err;
-  ASSERT_TRUE(json::scan_object(R"( {"model": "gpt-4o", "n": -1.5e3, "x": {"a": [1, "}"]}, "s": "q\"\\"} )", m, err)) << err;
+  ASSERT_TRUE(json::scan_object(
+      R"( {"model": "gpt-4o", "n": -1.5e3, "x": {"a": [1, "}"]}, "s": "q\"\\"} )", m, err))
+      << err;
   ASSERT_EQ(m.size(), 4u);
   EXPECT_EQ(m[0].key, "model");
   EXPECT_EQ(m[0].value, "\"gpt-4o\"");
@@ -22,20 +24,27 @@ TEST(JsonScan, ListsTopLevelMembers) {
 TEST(JsonScan, RejectsInvalidDocuments) {
   std::vector<json::Member> m;
   std::string err;
-  for (const char* bad : {"", "{", "{\"a\":}", "[1]", "{\"a\":1,}", "{\"a\":01}", "{\"a\":tru}", "{\"a\":\"\x01\"}",
-                          "{\"a\":1} x", "{\"a\":\"\\q\"}", "{a:1}", "{\"a\":[1,2}", "{\"a\":1.}", "{\"a\":-}"}) {
+  for (const char* bad :
+       {"", "{", "{\"a\":}", "[1]", "{\"a\":1,}", "{\"a\":01}", "{\"a\":tru}", "{\"a\":\"\x01\"}",
+        "{\"a\":1} x", "{\"a\":\"\\q\"}", "{a:1}", "{\"a\":[1,2}", "{\"a\":1.}", "{\"a\":-}"}) {
     EXPECT_FALSE(json::scan_object(bad, m, err)) << bad;
     EXPECT_FALSE(err.empty());
   }
 }
 
 TEST(JsonScan, AgreesWithNlohmannOnValidity) {
-  const char* docs[] = {R"({"a":[]})", R"({"a":{}})", R"({"a":"\u00e9"})", R"({"a":[1,[2,[3]]]})",
-                        R"({"a":1e-7,"b":true,"c":false,"d":null})", R"({"a":"\ud83d\ude00"})"};
+  const char* docs[] = {R"({"a":[]})",
+                        R"({"a":{}})",
+                        R"({"a":"\u00e9"})",
+                        R"({"a":[1,[2,[3]]]})",
+                        R"({"a":1e-7,"b":true,"c":false,"d":null})",
+                        R"({"a":"\ud83d\ude00"})"};
   for (const char* d : docs) {
     std::vector<json::Member> m;
     std::string err;
-    EXPECT_EQ(json::scan_object(d, m, err), !nlohmann::json::parse(d, nullptr, false).is_discarded()) << d;
+    EXPECT_EQ(json::scan_object(d, m, err),
+              !nlohmann::json::parse(d, nullptr, false).is_discarded())
+        << d;
   }
 }
 
@@ -51,7 +60,9 @@ TEST(JsonScan, RebuildReplacesDeletesAndAppends) {
   std::vector<json::Member> m;
   std::string err;
   ASSERT_TRUE(json::scan_object(R"({"model":"a","metadata":{"x":1},"stream":true})", m, err));
-  std::string out = json::rebuild_object(m, {{"model", json::quote("b")}, {"metadata", std::nullopt},
+  std::string out = json::rebuild_object(m, {{"model", json::quote("b")},
+                                             {"metadata", std::nullopt},
                                              {"temperature", std::string("0.2")}});
-  EXPECT_EQ(nlohmann::json::parse(out), nlohmann::json::parse(R"({"model":"b","stream":true,"temperature":0.2})"));
+  EXPECT_EQ(nlohmann::json::parse(out),
+            nlohmann::json::parse(R"({"model":"b","stream":true,"temperature":0.2})"));
 }

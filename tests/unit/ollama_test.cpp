@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "golden.hpp"
 #include "litellm/config/loader.hpp"
 #include "litellm/providers/registry.hpp"
-#include "golden.hpp"
 #include "providers/ollama/ollama_chat.hpp"
 
 namespace json_scan = litellm::json;
@@ -46,7 +46,8 @@ TEST(OllamaChat, UnsupportedParamsNeedDropParams) {
   auto refused = providers::ollama::chat_request(c.in);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().status, 400);
-  EXPECT_NE(refused.error().message.find("does not support parameters: ['logit_bias', 'n']"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("does not support parameters: ['logit_bias', 'n']"),
+            std::string::npos);
   c.in.drop_params = true;
   auto dropped = providers::ollama::chat_request(c.in);
   ASSERT_TRUE(dropped);
@@ -61,7 +62,8 @@ TEST(OllamaChat, ResponseMatchesGolden) {
   ASSERT_TRUE(out);
   json j = json::parse(*out);
   EXPECT_TRUE(j["id"].get<std::string>().starts_with("chatcmpl-"));
-  EXPECT_TRUE(j["choices"][0]["message"]["tool_calls"][0]["id"].get<std::string>().starts_with("call_"));
+  EXPECT_TRUE(
+      j["choices"][0]["message"]["tool_calls"][0]["id"].get<std::string>().starts_with("call_"));
   j.erase("id");
   j.erase("created");
   j.erase("system_fingerprint");
@@ -72,7 +74,9 @@ TEST(OllamaChat, ResponseMatchesGolden) {
 
 TEST(OllamaChat, StreamTranscriptMatchesGolden) {
   json g = golden::load("ollama", "stream_chat.json");
-  auto t = providers::Registry::instance().find("ollama_chat")->stream_translator(providers::Endpoint::kChat);
+  auto t = providers::Registry::instance()
+               .find("ollama_chat")
+               ->stream_translator(providers::Endpoint::kChat);
   t->set_include_usage(true);
   std::string out;
   for (const auto& line : g["ndjson"]) {  // split each line in two to cross read boundaries
@@ -96,7 +100,8 @@ TEST(OllamaChat, ErrorsMapByStatusAndStreamErrors) {
   const auto* p = providers::Registry::instance().find("ollama_chat");
   Error e = p->map_error(404, R"({"error":"model \"x\" not found, try pulling it first"})", {});
   EXPECT_EQ(e.kind, ErrorKind::kNotFound);
-  EXPECT_EQ(e.message, "litellm.NotFoundError: OllamaException - model \"x\" not found, try pulling it first");
+  EXPECT_EQ(e.message,
+            "litellm.NotFoundError: OllamaException - model \"x\" not found, try pulling it first");
   EXPECT_EQ(p->map_error(429, R"({"error":"usage limit"})", {}).kind, ErrorKind::kRateLimit);
   auto t = p->stream_translator(providers::Endpoint::kChat);
   std::string out;

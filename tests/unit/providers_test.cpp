@@ -20,8 +20,10 @@ TEST(ErrorMapping, StatusToLiteLLMException) {
     int out;
   } cases[] = {
       {400, R"({"error":{"message":"bad"}})", ErrorKind::kBadRequest, 400},
-      {400, R"({"error":{"message":"This model's maximum context length is 4097 tokens"}})", ErrorKind::kContextWindowExceeded, 400},
-      {400, R"({"error":{"message":"Your request was rejected as a result of our safety system"}})", ErrorKind::kContentPolicyViolation, 400},
+      {400, R"({"error":{"message":"This model's maximum context length is 4097 tokens"}})",
+       ErrorKind::kContextWindowExceeded, 400},
+      {400, R"({"error":{"message":"Your request was rejected as a result of our safety system"}})",
+       ErrorKind::kContentPolicyViolation, 400},
       {401, "{}", ErrorKind::kAuthentication, 401},
       {403, "{}", ErrorKind::kPermissionDenied, 403},
       {404, "{}", ErrorKind::kNotFound, 404},
@@ -40,7 +42,8 @@ TEST(ErrorMapping, StatusToLiteLLMException) {
     EXPECT_EQ(e.kind, c.kind) << c.status << " " << c.body;
     EXPECT_EQ(e.status, c.out) << c.status;
   }
-  Error e = map_http_error("OpenAIException", 429, R"({"error":{"message":"slow down"}})", {{"Retry-After", "12"}});
+  Error e = map_http_error("OpenAIException", 429, R"({"error":{"message":"slow down"}})",
+                           {{"Retry-After", "12"}});
   EXPECT_EQ(e.message, "litellm.RateLimitError: OpenAIException - slow down");
   ASSERT_TRUE(e.retry_after);
   EXPECT_EQ(*e.retry_after, 12);
@@ -52,11 +55,13 @@ TEST(Rewrite, ReplacesModelStripsLiteLLMKeysAddsDeploymentExtras) {
 model_list:
   - model_name: g
     litellm_params: {model: openai/real, temperature: 0.3, seed: 7, additional_drop_params: [logit_bias]}
-)", ".");
+)",
+                             ".");
   ASSERT_TRUE(r.config);
   std::vector<json::Member> members;
   std::string err;
-  std::string body = R"({"model":"g","messages":[],"temperature":0.9,"metadata":{"a":1},"num_retries":2,"logit_bias":{},"user":"u"})";
+  std::string body =
+      R"({"model":"g","messages":[],"temperature":0.9,"metadata":{"a":1},"num_retries":2,"logit_bias":{},"user":"u"})";
   ASSERT_TRUE(json::scan_object(body, members, err));
   CallInput in;
   in.members = &members;
@@ -64,17 +69,22 @@ model_list:
   in.provider_model = "real";
   in.drop_keys = r.config->model_list[0].params.additional_drop_params;
   auto out = nlohmann::json::parse(openai::rewrite_body(in));
-  EXPECT_EQ(out, nlohmann::json::parse(R"({"model":"real","messages":[],"temperature":0.9,"user":"u","seed":7})"));
+  EXPECT_EQ(out, nlohmann::json::parse(
+                     R"({"model":"real","messages":[],"temperature":0.9,"user":"u","seed":7})"));
 }
 
 TEST(OpenAIStream, RelaysFramesDetectsDoneUsageAndErrors) {
   const Registry& reg = Registry::instance();
   auto t = reg.find("openai")->stream_translator(Endpoint::kChat);
   std::string out;
-  ASSERT_TRUE(t->feed("data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"choices\":[],\"usa", out));
+  ASSERT_TRUE(t->feed(
+      "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"choices\":[],\"usa",
+      out));
   EXPECT_EQ(out, "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n");
   out.clear();
-  ASSERT_TRUE(t->feed("ge\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}\n\ndata: [DONE]\n\n", out));
+  ASSERT_TRUE(t->feed(
+      "ge\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}\n\ndata: [DONE]\n\n",
+      out));
   EXPECT_TRUE(t->done());
   EXPECT_EQ(t->usage().total_tokens, 7);
   auto t2 = reg.find("openai")->stream_translator(Endpoint::kChat);
@@ -116,9 +126,11 @@ TEST(Mock, ErrorsAndShapes) {
 
 TEST(Azure, EndpointUrls) {
   using providers::azure::endpoint_url;
-  EXPECT_EQ(endpoint_url("https://r.openai.azure.com", "dep", "2024-10-21", Endpoint::kChat),
-            "https://r.openai.azure.com/openai/deployments/dep/chat/completions?api-version=2024-10-21");
-  EXPECT_EQ(endpoint_url("https://r.openai.azure.com/openai/deployments/x", "dep", "2024-10-21", Endpoint::kEmbedding),
+  EXPECT_EQ(
+      endpoint_url("https://r.openai.azure.com", "dep", "2024-10-21", Endpoint::kChat),
+      "https://r.openai.azure.com/openai/deployments/dep/chat/completions?api-version=2024-10-21");
+  EXPECT_EQ(endpoint_url("https://r.openai.azure.com/openai/deployments/x", "dep", "2024-10-21",
+                         Endpoint::kEmbedding),
             "https://r.openai.azure.com/openai/deployments/x/embeddings?api-version=2024-10-21");
   EXPECT_EQ(endpoint_url("https://r.openai.azure.com", "dep", "preview", Endpoint::kChat),
             "https://r.openai.azure.com/openai/v1/chat/completions?api-version=preview");

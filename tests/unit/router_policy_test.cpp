@@ -66,10 +66,14 @@ TEST(CooldownEligibility, StatusTable) {
   struct {
     Error e;
     bool eligible;
-  } rows[] = {{err(ErrorKind::kRateLimit, 429), true},      {err(ErrorKind::kAuthentication, 401), true},
-              {err(ErrorKind::kTimeout, 408), true},        {err(ErrorKind::kNotFound, 404), true},
-              {err(ErrorKind::kInternalServer, 500), true}, {err(ErrorKind::kServiceUnavailable, 503), true},
-              {err(ErrorKind::kBadRequest, 400), false},    {err(ErrorKind::kPermissionDenied, 403), false},
+  } rows[] = {{err(ErrorKind::kRateLimit, 429), true},
+              {err(ErrorKind::kAuthentication, 401), true},
+              {err(ErrorKind::kTimeout, 408), true},
+              {err(ErrorKind::kNotFound, 404), true},
+              {err(ErrorKind::kInternalServer, 500), true},
+              {err(ErrorKind::kServiceUnavailable, 503), true},
+              {err(ErrorKind::kBadRequest, 400), false},
+              {err(ErrorKind::kPermissionDenied, 403), false},
               {err(ErrorKind::kApiConnection, 500), false}};
   for (const auto& r : rows) EXPECT_EQ(cooldown_eligible(r.e), r.eligible) << r.e.status;
 }
@@ -82,9 +86,9 @@ TEST(PercentageMode, Rules) {
     int s, f;
     bool cools;
   } rows[] = {
-      {429, false, 0, 1, true},   {429, true, 0, 1, false},    {500, false, 0, 4, false},
-      {500, false, 2, 3, true},   {500, false, 3, 2, false},   {500, true, 0, 999, false},
-      {500, true, 0, 1000, true}, {401, true, 10, 1, true},    {404, false, 10, 1, true},
+      {429, false, 0, 1, true},   {429, true, 0, 1, false},  {500, false, 0, 4, false},
+      {500, false, 2, 3, true},   {500, false, 3, 2, false}, {500, true, 0, 999, false},
+      {500, true, 0, 1000, true}, {401, true, 10, 1, true},  {404, false, 10, 1, true},
       {408, false, 0, 1, false},
   };
   for (const auto& r : rows)
@@ -100,16 +104,21 @@ TEST(CooldownSeconds, DeploymentThenRetryAfterThenRouter) {
 }
 
 TEST(Policies, SeedRetryAndAllowedFailsLookup) {
-  std::map<std::string, int> retry = {{"AuthenticationErrorRetries", 0}, {"RateLimitErrorRetries", 3},
-                                      {"InternalServerErrorRetries", 3}, {"ContentPolicyViolationErrorRetries", 0}};
+  std::map<std::string, int> retry = {{"AuthenticationErrorRetries", 0},
+                                      {"RateLimitErrorRetries", 3},
+                                      {"InternalServerErrorRetries", 3},
+                                      {"ContentPolicyViolationErrorRetries", 0}};
   EXPECT_EQ(retries_from_policy(retry, err(ErrorKind::kAuthentication, 401)), 0);
   EXPECT_EQ(retries_from_policy(retry, err(ErrorKind::kRateLimit, 429)), 3);
-  EXPECT_EQ(retries_from_policy(retry, err(ErrorKind::kInternalServer, 500)), 3);  // LiteLLM #37805 ignores it
+  EXPECT_EQ(retries_from_policy(retry, err(ErrorKind::kInternalServer, 500)),
+            3);  // LiteLLM #37805 ignores it
   EXPECT_EQ(retries_from_policy(retry, err(ErrorKind::kContentPolicyViolation, 400)), 0);
   EXPECT_FALSE(retries_from_policy(retry, err(ErrorKind::kServiceUnavailable, 503)));
-  std::map<std::string, int> fails = {{"BadRequestErrorAllowedFails", 1000}, {"InternalServerErrorAllowedFails", 0}};
+  std::map<std::string, int> fails = {{"BadRequestErrorAllowedFails", 1000},
+                                      {"InternalServerErrorAllowedFails", 0}};
   EXPECT_EQ(allowed_fails_from_policy(fails, err(ErrorKind::kContextWindowExceeded, 400)), 1000);
-  EXPECT_EQ(allowed_fails_from_policy(fails, err(ErrorKind::kInternalServer, 500)), 0);  // 0 honoured (#32425)
+  EXPECT_EQ(allowed_fails_from_policy(fails, err(ErrorKind::kInternalServer, 500)),
+            0);  // 0 honoured (#32425)
 }
 
 TEST(ShouldRetry, ShortCircuits) {
@@ -131,11 +140,11 @@ TEST(ShouldRetry, ShortCircuits) {
 
 TEST(Backoff, ImmediateWithHealthyElseRetryAfterElseExponential) {
   auto e = err(ErrorKind::kInternalServer, 500);
-  EXPECT_EQ(backoff_seconds(e, 3, 3, 1, 2, 0, 0.5), 0);           // another healthy deployment
-  EXPECT_DOUBLE_EQ(backoff_seconds(e, 3, 3, 1, 1, 0, 0), 0.5);     // one deployment: backoff
+  EXPECT_EQ(backoff_seconds(e, 3, 3, 1, 2, 0, 0.5), 0);         // another healthy deployment
+  EXPECT_DOUBLE_EQ(backoff_seconds(e, 3, 3, 1, 1, 0, 0), 0.5);  // one deployment: backoff
   EXPECT_DOUBLE_EQ(backoff_seconds(e, 3, 2, 0, 2, 0, 0), 1.0);
-  EXPECT_DOUBLE_EQ(backoff_seconds(e, 10, 1, 0, 2, 0, 0), 8.0);    // capped
-  EXPECT_DOUBLE_EQ(backoff_seconds(e, 3, 3, 0, 2, 20, 0), 8.0);    // retry_after floor, then cap
+  EXPECT_DOUBLE_EQ(backoff_seconds(e, 10, 1, 0, 2, 0, 0), 8.0);  // capped
+  EXPECT_DOUBLE_EQ(backoff_seconds(e, 3, 3, 0, 2, 20, 0), 8.0);  // retry_after floor, then cap
   EXPECT_DOUBLE_EQ(backoff_seconds(err(ErrorKind::kRateLimit, 429, 7), 3, 3, 0, 2, 0, 1.0), 7.75);
   EXPECT_DOUBLE_EQ(backoff_seconds(err(ErrorKind::kRateLimit, 429, 120), 3, 3, 0, 2, 0, 0), 0.5);
 }
@@ -178,8 +187,10 @@ router_settings: {cooldown_time: 10}
   auto h = f.router->healthy(*sel, "g");
   ASSERT_FALSE(h);
   EXPECT_EQ(h.error().status, 429);
-  EXPECT_NE(h.error().message.find("No deployments available for selected model, Try again in 2 seconds"),
-            std::string::npos) << h.error().message;  // deployment cooldown_time beats Retry-After
+  EXPECT_NE(
+      h.error().message.find("No deployments available for selected model, Try again in 2 seconds"),
+      std::string::npos)
+      << h.error().message;  // deployment cooldown_time beats Retry-After
   f.clock.t += 2.5;
   EXPECT_EQ(f.healthy("g"), 1u);
   f.clock.t += 8;
@@ -193,7 +204,8 @@ model_list:
   - {model_name: "w/*", litellm_params: {model: "openai/*"}}
 )");
   for (int i = 0; i < 20; ++i) EXPECT_FALSE(f.fail(0, err(ErrorKind::kRateLimit, 429)));
-  EXPECT_TRUE(f.fail(0, err(ErrorKind::kAuthentication, 401)));  // 401 cools even a single deployment
+  EXPECT_TRUE(
+      f.fail(0, err(ErrorKind::kAuthentication, 401)));  // 401 cools even a single deployment
   EXPECT_FALSE(f.fail(1, err(ErrorKind::kAuthentication, 401)));
 }
 
@@ -203,7 +215,8 @@ TEST(RouterRetries, PrecedenceAndPolicy) {
   EXPECT_EQ(f.router->num_retries(err(ErrorKind::kAuthentication, 401), std::nullopt, f.dep(0)), 0);
   EXPECT_EQ(f.router->num_retries(err(ErrorKind::kServiceUnavailable, 503), 1, f.dep(0)), 1);
   Fixture d("model_list: [{model_name: g, litellm_params: {model: openai/a}}]\n");
-  EXPECT_EQ(d.router->num_retries(err(ErrorKind::kInternalServer, 500), std::nullopt, d.dep(0)), 2);  // default
+  EXPECT_EQ(d.router->num_retries(err(ErrorKind::kInternalServer, 500), std::nullopt, d.dep(0)),
+            2);  // default
 }
 
 TEST(RouterFallbacks, TypedThenExactThenStrippedThenStar) {
@@ -219,7 +232,8 @@ router_settings:
   EXPECT_EQ(f.router->fallbacks_for(err(ErrorKind::kInternalServer, 500), "a"), v({"b", "c"}));
   EXPECT_EQ(f.router->fallbacks_for(err(ErrorKind::kContextWindowExceeded, 400), "a"), v({"big"}));
   EXPECT_EQ(f.router->fallbacks_for(err(ErrorKind::kContextWindowExceeded, 400), "other"), v({}));
-  EXPECT_EQ(f.router->fallbacks_for(err(ErrorKind::kInternalServer, 500), "openai/gpt-4o"), v({"d"}));
+  EXPECT_EQ(f.router->fallbacks_for(err(ErrorKind::kInternalServer, 500), "openai/gpt-4o"),
+            v({"d"}));
   EXPECT_EQ(f.router->fallbacks_for(err(ErrorKind::kInternalServer, 500), "x"), v({"z"}));
 }
 

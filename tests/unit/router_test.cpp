@@ -39,7 +39,8 @@ TEST(Router, ResolvesGroupsAliasesIdsAndSkipsInvalid) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().status, 400);
   auto names = r->model_names();
-  EXPECT_EQ(names, (std::vector<std::string>{"a", "b", "llmengine/*", "llmengine/special-*", "alias-a"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"a", "b", "llmengine/*", "llmengine/special-*", "alias-a"}));
 }
 
 TEST(Router, WildcardsMostSpecificFirstWithSubstitution) {

@@ -6,11 +6,13 @@
 using namespace litellm;
 
 TEST(Sse, SplitsEventsAcrossArbitraryFeeds) {
-  const std::string wire = "data: {\"a\":1}\n\n: ping\n\nevent: error\ndata: x\ndata: y\r\n\r\ndata: [DONE]\n\n";
+  const std::string wire =
+      "data: {\"a\":1}\n\n: ping\n\nevent: error\ndata: x\ndata: y\r\n\r\ndata: [DONE]\n\n";
   for (size_t step = 1; step <= wire.size(); ++step) {
     sse::Parser p;
     std::vector<sse::Event> out;
-    for (size_t i = 0; i < wire.size(); i += step) p.feed(std::string_view(wire).substr(i, step), out);
+    for (size_t i = 0; i < wire.size(); i += step)
+      p.feed(std::string_view(wire).substr(i, step), out);
     ASSERT_EQ(out.size(), 3u) << "step " << step;
     EXPECT_EQ(out[0].data, "{\"a\":1}");
     EXPECT_EQ(out[1].event, "error");

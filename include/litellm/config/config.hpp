@@ -48,9 +48,9 @@ struct Deployment {
   std::string model_name;  // the model group
   LitellmParams params;
   ModelInfo info;
-  std::string provider;        // resolved provider name, e.g. "openai", "deepseek"
-  std::string provider_model;  // model name sent upstream, e.g. "gpt-4o"
-  bool wildcard = false;       // model_name contains '*'
+  std::string provider;              // resolved provider name, e.g. "openai", "deepseek"
+  std::string provider_model;        // model name sent upstream, e.g. "gpt-4o"
+  bool wildcard = false;             // model_name contains '*'
   Json raw_params = Json::object();  // litellm_params as written (secrets included)
 };
 

@@ -25,7 +25,8 @@ struct HttpRequest {
 class ResponseWriter {
  public:
   virtual ~ResponseWriter() = default;
-  virtual boost::asio::awaitable<bool> send(int status, std::string_view headers, std::string_view body) = 0;
+  virtual boost::asio::awaitable<bool> send(int status, std::string_view headers,
+                                            std::string_view body) = 0;
   virtual boost::asio::awaitable<bool> begin_stream(int status, std::string_view headers) = 0;
   virtual boost::asio::awaitable<bool> send_chunk(std::string_view data) = 0;
   virtual boost::asio::awaitable<bool> end_stream() = 0;
@@ -48,7 +49,8 @@ class HeaderBlock {
     text_.append(": ");
     const size_t at = text_.size();
     text_.append(value);
-    if (std::memchr(value.data(), '\r', value.size()) || std::memchr(value.data(), '\n', value.size()))
+    if (std::memchr(value.data(), '\r', value.size()) ||
+        std::memchr(value.data(), '\n', value.size()))
       for (size_t i = at; i < text_.size(); ++i)
         if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
     text_.append("\r\n");

@@ -27,8 +27,8 @@ struct GatewayOptions {
 
 class Gateway final : public RequestHandler {
  public:
-  Gateway(boost::asio::io_context& ioc, config::ConfigPtr config, std::unique_ptr<router::Router> router,
-          GatewayOptions options = {});
+  Gateway(boost::asio::io_context& ioc, config::ConfigPtr config,
+          std::unique_ptr<router::Router> router, GatewayOptions options = {});
   ~Gateway();
 
   boost::asio::awaitable<void> handle(const HttpRequest& req, ResponseWriter& out) override;
@@ -39,8 +39,10 @@ class Gateway final : public RequestHandler {
 
  private:
   boost::asio::awaitable<void> handle_llm(const HttpRequest& req, ResponseWriter& out,
-                                          providers::Endpoint endpoint, std::string_view path_model);
-  boost::asio::awaitable<void> send_error(ResponseWriter& out, const Error& e, const HeaderBlock& extra);
+                                          providers::Endpoint endpoint,
+                                          std::string_view path_model);
+  boost::asio::awaitable<void> send_error(ResponseWriter& out, const Error& e,
+                                          const HeaderBlock& extra);
   boost::asio::awaitable<void> handle_health(const HttpRequest& req, ResponseWriter& out);
   std::string models_body() const;
   std::string model_info_body() const;

@@ -24,7 +24,7 @@ struct ServerOptions {
   uint16_t port = 4000;
   std::optional<std::string> ssl_certfile;
   std::optional<std::string> ssl_keyfile;
-  std::chrono::seconds keepalive_timeout{5};   // uvicorn's default
+  std::chrono::seconds keepalive_timeout{5};  // uvicorn's default
   std::chrono::seconds request_read_timeout{60};
   size_t body_limit = 64u << 20;
   int listen_fd = -1;  // an inherited listening socket (supervisor); -1 = bind ourselves
@@ -44,7 +44,7 @@ class Server {
   void stop_accepting(bool close_idle = true);
   size_t connections() const;
 
- struct Impl;  // defined in server.cpp (sessions need it)
+  struct Impl;  // defined in server.cpp (sessions need it)
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -29,10 +29,10 @@ spdlog::logger& router();
 
 }  // namespace litellm::logging
 
-#define LOG_AT(logger, lvl, ...)                                                         \
-  do {                                                                                   \
-    if ((logger).should_log(lvl))                                                        \
-      (logger).log(spdlog::source_loc{__FILE__, __LINE__, nullptr}, lvl, __VA_ARGS__);   \
+#define LOG_AT(logger, lvl, ...)                                                       \
+  do {                                                                                 \
+    if ((logger).should_log(lvl))                                                      \
+      (logger).log(spdlog::source_loc{__FILE__, __LINE__, nullptr}, lvl, __VA_ARGS__); \
   } while (0)
 #define LOG_DEBUG(...) LOG_AT(::litellm::logging::proxy(), spdlog::level::debug, __VA_ARGS__)
 #define LOG_INFO(...) LOG_AT(::litellm::logging::proxy(), spdlog::level::info, __VA_ARGS__)

@@ -32,8 +32,8 @@ Result<Url> parse_url(std::string_view url);
 
 struct Request {
   std::string method = "POST";
-  Url url;             // origin and path
-  Headers headers;     // Host, Content-Length and Connection are added by the client
+  Url url;          // origin and path
+  Headers headers;  // Host, Content-Length and Connection are added by the client
   std::string body;
 };
 

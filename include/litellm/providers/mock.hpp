@@ -17,7 +17,8 @@ std::string text_of(const config::Json& mock_response);
 
 std::string chat_completion(std::string_view model, std::string_view content);
 // SSE frames (without [DONE]), one per word, plus a usage chunk when asked.
-std::vector<std::string> chat_stream(std::string_view model, std::string_view content, bool include_usage);
+std::vector<std::string> chat_stream(std::string_view model, std::string_view content,
+                                     bool include_usage);
 std::string text_completion(std::string_view model, std::string_view content);
 std::string embedding(std::string_view model, size_t inputs);
 

@@ -97,7 +97,8 @@ class Provider {
 Error map_http_error(const std::string& exception_name, int status, std::string_view body,
                      const Headers& headers);
 // LiteLLM's UnsupportedParamsError (400) for params a provider cannot take without drop_params.
-Error unsupported_params(const std::string& provider, const std::vector<std::string>& params, const std::string& model);
+Error unsupported_params(const std::string& provider, const std::vector<std::string>& params,
+                         const std::string& model);
 
 // Text checks LiteLLM uses to refine a 400.
 bool is_context_window_error(std::string_view message);

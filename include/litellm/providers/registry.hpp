@@ -23,7 +23,8 @@ class Registry {
                            const std::optional<std::string>& custom_llm_provider) const;
   // The api_base a deployment calls: config value, then the provider's variables, then default.
   std::string api_base(const Provider& p, const std::optional<std::string>& configured) const;
-  std::optional<std::string> api_key(const Provider& p, const std::optional<std::string>& configured) const;
+  std::optional<std::string> api_key(const Provider& p,
+                                     const std::optional<std::string>& configured) const;
 
  private:
   Registry();

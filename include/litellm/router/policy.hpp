@@ -1,5 +1,5 @@
-// The router's rules as pure functions over values: cooldown eligibility and decision, retry counts,
-// short-circuits and backoff (litellm-config-router.md §4–5). Tested with a fake clock.
+// The router's rules as pure functions over values: cooldown eligibility and decision, retry
+// counts, short-circuits and backoff (litellm-config-router.md §4–5). Tested with a fake clock.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +27,8 @@ bool cooldown_eligible(const Error& e);
 // retry_policy / allowed_fails_policy lookups, most specific exception type first. Unlike LiteLLM
 // (#37805, #29283, #32425), InternalServerError* fields are honoured and 0 means 0.
 std::optional<int> retries_from_policy(const std::map<std::string, int>& policy, const Error& e);
-std::optional<int> allowed_fails_from_policy(const std::map<std::string, int>& policy, const Error& e);
+std::optional<int> allowed_fails_from_policy(const std::map<std::string, int>& policy,
+                                             const Error& e);
 
 // A sliding 60 s window of events, one-second resolution.
 class MinuteWindow {

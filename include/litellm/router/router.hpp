@@ -40,13 +40,13 @@ struct Selection {
 
 // Router settings with LiteLLM's defaults and precedence applied once.
 struct RouterOptions {
-  double cooldown_time = 5;       // DEFAULT_COOLDOWN_TIME_SECONDS
+  double cooldown_time = 5;  // DEFAULT_COOLDOWN_TIME_SECONDS
   bool disable_cooldowns = false;
   bool legacy_allowed_fails = false;  // allowed_fails_policy set, or allowed_fails != litellm's
   int allowed_fails = 3;
-  int num_retries = 2;            // openai.DEFAULT_MAX_RETRIES
+  int num_retries = 2;  // openai.DEFAULT_MAX_RETRIES
   double retry_after = 0;
-  int max_fallbacks = 5;          // ROUTER_MAX_FALLBACKS
+  int max_fallbacks = 5;  // ROUTER_MAX_FALLBACKS
   bool enforce_rate_limits = false;
   bool order_filter = false;
   enum class Strategy { kSimpleShuffle, kLeastBusy } strategy = Strategy::kSimpleShuffle;
@@ -64,7 +64,8 @@ class Router {
   Result<Selection> resolve(std::string_view requested_model) const;
   // The candidates not cooling down (and within their rpm/tpm when those are enforced). None:
   // LiteLLM's 429 "No deployments available for selected model, Try again in N seconds".
-  Result<std::vector<const Candidate*>> healthy(const Selection& selection, std::string_view requested);
+  Result<std::vector<const Candidate*>> healthy(const Selection& selection,
+                                                std::string_view requested);
   // The routing strategy's choice among healthy candidates (an index into `healthy`).
   size_t pick(const std::vector<const Candidate*>& healthy);
 
@@ -77,7 +78,8 @@ class Router {
   bool on_failure(const RoutedDeployment& d, const Error& e);
   size_t group_size(const std::string& model_name) const;
 
-  // Retries for this error: x-litellm-num-retries / body / deployment / settings, then retry_policy.
+  // Retries for this error: x-litellm-num-retries / body / deployment / settings, then
+  // retry_policy.
   int num_retries(const Error& e, std::optional<int> request_value, const RoutedDeployment& d,
                   bool* policy_named = nullptr) const;
   // Fallback groups for a failed group, in order (context-window and content-policy lists for
@@ -87,8 +89,9 @@ class Router {
   bool has_fallbacks() const;
   bool has_context_window_fallbacks() const;
   bool has_content_policy_fallbacks() const;
-  // LiteLLM §6.4: a successful answer with finish_reason "content_filter" goes to the fallbacks when
-  // content_policy_fallbacks has an entry for the group, or (none configured) a "*" fallback exists.
+  // LiteLLM §6.4: a successful answer with finish_reason "content_filter" goes to the fallbacks
+  // when content_policy_fallbacks has an entry for the group, or (none configured) a "*" fallback
+  // exists.
   bool content_filter_falls_back(const std::string& group) const;
   // x-ratelimit-* for a group from rpm/tpm usage this minute (empty when no rpm/tpm is set).
   std::vector<std::pair<std::string, std::string>> ratelimit_headers(const Selection& selection);
@@ -114,8 +117,8 @@ class Router {
   struct Stats {
     MinuteWindow successes;
     MinuteWindow failures;
-    int allowed_fails_count = 0;      // legacy mode: failures in the current window
-    double allowed_fails_until = 0;   // legacy mode: end of the fixed window
+    int allowed_fails_count = 0;     // legacy mode: failures in the current window
+    double allowed_fails_until = 0;  // legacy mode: end of the fixed window
     int in_flight = 0;
     bool cooling = false;  // a cooldown start was logged and its end not yet
   };
@@ -123,7 +126,8 @@ class Router {
   void collect_group(std::string_view name, Selection& out) const;
   bool match_wildcard(const std::string& name, Selection& out) const;
   bool allowed_fails_cools(Stats& s, const Error& e, double now);
-  const config::Json& fallback_list(const config::Json& router_value, const config::Json& global_value) const;
+  const config::Json& fallback_list(const config::Json& router_value,
+                                    const config::Json& global_value) const;
 
   config::ConfigPtr config_;
   RouterOptions options_;

@@ -31,7 +31,8 @@ class RouterState {
   // The active cooldown at unix time `now`, if any.
   virtual std::optional<CooldownRecord> cooldown(const std::string& deployment_id, double now) = 0;
   // Usage in the calendar minute `minute` (unix seconds / 60).
-  virtual void add_usage(const std::string& deployment_id, int64_t minute, int64_t requests, int64_t tokens) = 0;
+  virtual void add_usage(const std::string& deployment_id, int64_t minute, int64_t requests,
+                         int64_t tokens) = 0;
   virtual MinuteUsage usage(const std::string& deployment_id, int64_t minute) = 0;
 };
 

@@ -13,14 +13,14 @@ namespace litellm::supervisor {
 struct Options {
   int num_workers = 1;
   std::vector<std::string> worker_argv;  // argv for each worker (argv[0] included)
-  int listen_fd = -1;                     // inherited by every worker as fd 3
-  int shm_fd = -1;                        // shared router state, fd 5 in workers (-1: none)
-  std::optional<long> max_requests;       // --max_requests_before_restart
+  int listen_fd = -1;                    // inherited by every worker as fd 3
+  int shm_fd = -1;                       // shared router state, fd 5 in workers (-1: none)
+  std::optional<long> max_requests;      // --max_requests_before_restart
   std::optional<long> max_requests_jitter;
-  bool separate_health = false;           // SEPARATE_HEALTH_APP=1
+  bool separate_health = false;  // SEPARATE_HEALTH_APP=1
   std::string health_host = "0.0.0.0";
-  uint16_t health_port = 4001;            // SEPARATE_HEALTH_PORT
-  double stop_wait_seconds = 3600;        // SUPERVISORD_STOPWAITSECS
+  uint16_t health_port = 4001;      // SEPARATE_HEALTH_PORT
+  double stop_wait_seconds = 3600;  // SUPERVISORD_STOPWAITSECS
   // SIGHUP: validate the config file again; false keeps the running workers.
   std::function<bool()> validate_config;
 };

@@ -12,7 +12,8 @@ class Anthropic final : public Provider {
   Anthropic();
   const ProviderInfo& info() const override { return info_; }
   Result<UpstreamCall> build(const CallInput& in) const override;
-  Result<std::string> translate_response(Endpoint endpoint, std::string&& body, Usage& usage) const override;
+  Result<std::string> translate_response(Endpoint endpoint, std::string&& body,
+                                         Usage& usage) const override;
   std::unique_ptr<StreamTranslator> stream_translator(Endpoint endpoint) const override;
   Error map_error(int status, std::string_view body, const Headers& headers) const override;
 

@@ -1,4 +1,5 @@
-// Azure OpenAI (providers.md §6): deployment URLs, api-version, api-key; bodies and streams as OpenAI.
+// Azure OpenAI (providers.md §6): deployment URLs, api-version, api-key; bodies and streams as
+// OpenAI.
 #include "azure.hpp"
 
 #include "../openai/openai_compatible.hpp"
@@ -7,16 +8,22 @@
 namespace litellm::providers::azure {
 
 Azure::Azure()
-    : info_{"azure", "AzureException", "", {"AZURE_API_BASE"}, {"AZURE_OPENAI_API_KEY", "AZURE_API_KEY"}, true} {}
+    : info_{"azure",
+            "AzureException",
+            "",
+            {"AZURE_API_BASE"},
+            {"AZURE_OPENAI_API_KEY", "AZURE_API_KEY"},
+            true} {}
 
-std::string endpoint_url(const std::string& api_base, const std::string& deployment, const std::string& api_version,
-                         Endpoint endpoint) {
-  const char* suffix = endpoint == Endpoint::kEmbedding ? "/embeddings"
+std::string endpoint_url(const std::string& api_base, const std::string& deployment,
+                         const std::string& api_version, Endpoint endpoint) {
+  const char* suffix = endpoint == Endpoint::kEmbedding    ? "/embeddings"
                        : endpoint == Endpoint::kCompletion ? "/completions"
                                                            : "/chat/completions";
   // The v1 API ("preview", "latest", "v1") takes the deployment in the body instead of the path.
   if (api_version == "preview" || api_version == "latest" || api_version == "v1")
-    return api_base + "/openai/v1" + suffix + (api_version == "v1" ? "" : "?api-version=" + api_version);
+    return api_base + "/openai/v1" + suffix +
+           (api_version == "v1" ? "" : "?api-version=" + api_version);
   std::string base = api_base.find("/openai/deployments") != std::string::npos
                          ? api_base
                          : api_base + "/openai/deployments/" + deployment;
@@ -26,8 +33,10 @@ std::string endpoint_url(const std::string& api_base, const std::string& deploym
 Result<UpstreamCall> Azure::build(const CallInput& in) const {
   if (in.api_base.empty())
     return Error::make(ErrorKind::kBadRequest, 400,
-                       "litellm.BadRequestError: azure/ requires api_base (litellm_params.api_base or AZURE_API_BASE)");
-  std::string version = in.deployment->params.api_version.value_or(env("AZURE_API_VERSION").value_or(kDefaultApiVersion));
+                       "litellm.BadRequestError: azure/ requires api_base (litellm_params.api_base "
+                       "or AZURE_API_BASE)");
+  std::string version = in.deployment->params.api_version.value_or(
+      env("AZURE_API_VERSION").value_or(kDefaultApiVersion));
   UpstreamCall call;
   call.url = endpoint_url(in.api_base, in.provider_model, version, in.endpoint);
   call.headers.emplace_back("Content-Type", "application/json");

@@ -5,14 +5,16 @@
 
 namespace litellm::providers::azure {
 
-inline constexpr const char* kDefaultApiVersion = "2025-02-01-preview";  // litellm.AZURE_DEFAULT_API_VERSION
+inline constexpr const char* kDefaultApiVersion =
+    "2025-02-01-preview";  // litellm.AZURE_DEFAULT_API_VERSION
 
 class Azure final : public Provider {
  public:
   Azure();
   const ProviderInfo& info() const override { return info_; }
   Result<UpstreamCall> build(const CallInput& in) const override;
-  Result<std::string> translate_response(Endpoint endpoint, std::string&& body, Usage& usage) const override;
+  Result<std::string> translate_response(Endpoint endpoint, std::string&& body,
+                                         Usage& usage) const override;
   std::unique_ptr<StreamTranslator> stream_translator(Endpoint endpoint) const override;
 
  private:
@@ -20,7 +22,7 @@ class Azure final : public Provider {
 };
 
 // The request URL for a deployment (exposed for tests).
-std::string endpoint_url(const std::string& api_base, const std::string& deployment, const std::string& api_version,
-                         Endpoint endpoint);
+std::string endpoint_url(const std::string& api_base, const std::string& deployment,
+                         const std::string& api_version, Endpoint endpoint);
 
 }  // namespace litellm::providers::azure

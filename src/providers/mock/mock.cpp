@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "litellm/common/crypto.hpp"
-#include "litellm/providers/translate.hpp"
 #include "litellm/common/sse.hpp"
+#include "litellm/providers/translate.hpp"
 
 namespace litellm::providers::mock {
 namespace {
@@ -45,13 +45,16 @@ std::optional<Error> error_for(const config::Json& mock_response) {
   if (!mock_response.is_string()) return std::nullopt;
   const auto& s = mock_response.get_ref<const std::string&>();
   if (s.starts_with("Exception: ")) {
-    return Error::make(ErrorKind::kInternalServer, 500, "litellm.InternalServerError: " + s.substr(11));
+    return Error::make(ErrorKind::kInternalServer, 500,
+                       "litellm.InternalServerError: " + s.substr(11));
   }
   if (!s.starts_with("litellm.")) return std::nullopt;
   std::string_view cls = std::string_view(s).substr(8);
   for (const auto& k : kKinds) {
     if (cls == k.name) {
-      Error e = Error::make(k.kind, k.status, "litellm." + std::string(k.name) + ": This is a mock exception for model=mock.");
+      Error e = Error::make(
+          k.kind, k.status,
+          "litellm." + std::string(k.name) + ": This is a mock exception for model=mock.");
       if (k.kind == ErrorKind::kRateLimit) e.headers.emplace_back("retry-after", "1");
       return e;
     }
@@ -66,25 +69,36 @@ std::string text_of(const config::Json& mock_response) {
 
 std::string chat_completion(std::string_view model, std::string_view content) {
   ordered_json j = {
-      {"id", "chatcmpl-" + uuid4()}, {"created", unix_now()}, {"model", std::string(model)},
-      {"object", "chat.completion"}, {"system_fingerprint", nullptr},
-      {"choices", ordered_json::array({ordered_json{
-                      {"finish_reason", "stop"}, {"index", 0},
-                      {"message", {{"content", std::string(content)}, {"role", "assistant"},
-                                   {"tool_calls", nullptr}, {"function_call", nullptr}}}}})},
+      {"id", "chatcmpl-" + uuid4()},
+      {"created", unix_now()},
+      {"model", std::string(model)},
+      {"object", "chat.completion"},
+      {"system_fingerprint", nullptr},
+      {"choices", ordered_json::array({ordered_json{{"finish_reason", "stop"},
+                                                    {"index", 0},
+                                                    {"message",
+                                                     {{"content", std::string(content)},
+                                                      {"role", "assistant"},
+                                                      {"tool_calls", nullptr},
+                                                      {"function_call", nullptr}}}}})},
       {"usage", usage()}};
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::vector<std::string> chat_stream(std::string_view model, std::string_view content, bool include_usage) {
+std::vector<std::string> chat_stream(std::string_view model, std::string_view content,
+                                     bool include_usage) {
   std::vector<std::string> frames;
   const std::string id = "chatcmpl-" + uuid4();
   const int64_t created = unix_now();
   auto chunk = [&](ordered_json delta, ordered_json finish) {
-    ordered_json j = {{"id", id}, {"created", created}, {"model", std::string(model)},
-                      {"object", "chat.completion.chunk"}, {"system_fingerprint", nullptr},
-                      {"choices", ordered_json::array({ordered_json{
-                                      {"finish_reason", finish}, {"index", 0}, {"delta", delta}}})}};
+    ordered_json j = {
+        {"id", id},
+        {"created", created},
+        {"model", std::string(model)},
+        {"object", "chat.completion.chunk"},
+        {"system_fingerprint", nullptr},
+        {"choices", ordered_json::array({ordered_json{
+                        {"finish_reason", finish}, {"index", 0}, {"delta", delta}}})}};
     frames.push_back(sse::frame(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
   };
   // One chunk per word (with its trailing space), the first one carrying the role.
@@ -102,16 +116,22 @@ std::vector<std::string> chat_stream(std::string_view model, std::string_view co
   if (first) chunk(ordered_json{{"content", ""}, {"role", "assistant"}}, nullptr);
   chunk(ordered_json::object(), "stop");
   if (include_usage) {
-    ordered_json j = {{"id", id}, {"created", created}, {"model", std::string(model)},
-                      {"object", "chat.completion.chunk"}, {"system_fingerprint", nullptr},
-                      {"choices", ordered_json::array()}, {"usage", usage()}};
+    ordered_json j = {{"id", id},
+                      {"created", created},
+                      {"model", std::string(model)},
+                      {"object", "chat.completion.chunk"},
+                      {"system_fingerprint", nullptr},
+                      {"choices", ordered_json::array()},
+                      {"usage", usage()}};
     frames.push_back(sse::frame(j.dump()));
   }
   return frames;
 }
 
 std::string text_completion(std::string_view model, std::string_view content) {
-  ordered_json j = {{"id", "cmpl-" + uuid4()}, {"object", "text_completion"}, {"created", unix_now()},
+  ordered_json j = {{"id", "cmpl-" + uuid4()},
+                    {"object", "text_completion"},
+                    {"created", unix_now()},
                     {"model", std::string(model)},
                     {"choices", ordered_json::array({ordered_json{{"text", std::string(content)},
                                                                   {"index", 0},
@@ -128,7 +148,9 @@ std::string embedding(std::string_view model, size_t inputs) {
     for (int k = 0; k < 8; ++k) vec.push_back(0.1 * static_cast<double>((k + i) % 10));
     data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", vec}});
   }
-  ordered_json j = {{"object", "list"}, {"data", data}, {"model", std::string(model)},
+  ordered_json j = {{"object", "list"},
+                    {"data", data},
+                    {"model", std::string(model)},
                     {"usage", {{"prompt_tokens", 10}, {"total_tokens", 10}}}};
   return j.dump();
 }

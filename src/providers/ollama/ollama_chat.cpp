@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "../openai/openai_compatible.hpp"
 #include "litellm/common/crypto.hpp"
-#include "litellm/providers/translate.hpp"
 #include "litellm/common/sse.hpp"
 #include "litellm/common/strings.hpp"
-#include "../openai/openai_compatible.hpp"
+#include "litellm/providers/translate.hpp"
 
 namespace litellm::providers::ollama {
 namespace {
@@ -30,7 +30,8 @@ void flatten_content(const json& content, std::string& text, json& images) {
     if (type == "text") {
       text += part.value("text", "");
     } else if (type == "image_url") {
-      std::string url = part["image_url"].is_object() ? part["image_url"].value("url", "") : part.value("image_url", "");
+      std::string url = part["image_url"].is_object() ? part["image_url"].value("url", "")
+                                                      : part.value("image_url", "");
       images.push_back(parse_data_url(url) ? parse_data_url(url)->data : url);
     }
   }
@@ -44,7 +45,8 @@ ordered_json convert_message(const json& m) {
   if (m.contains("content")) flatten_content(m["content"], text, images);
   out["content"] = text;
   if (!images.empty()) out["images"] = images;
-  if (m.contains("reasoning_content") && m["reasoning_content"].is_string()) out["thinking"] = m["reasoning_content"];
+  if (m.contains("reasoning_content") && m["reasoning_content"].is_string())
+    out["thinking"] = m["reasoning_content"];
   if (m.contains("tool_calls") && m["tool_calls"].is_array()) {
     ordered_json calls = ordered_json::array();
     for (const auto& tc : m["tool_calls"]) {
@@ -61,15 +63,23 @@ ordered_json convert_message(const json& m) {
     }
     out["tool_calls"] = calls;
   }
-  if (out["role"] == "tool" && m.contains("name") && m["name"].is_string()) out["tool_name"] = m["name"];
+  if (out["role"] == "tool" && m.contains("name") && m["name"].is_string())
+    out["tool_name"] = m["name"];
   return out;
 }
 
 const std::set<std::string, std::less<>> kModelfileOptions = {
-    "num_ctx", "mirostat", "mirostat_eta", "mirostat_tau", "num_gqa", "num_thread", "repeat_last_n",
-    "tfs_z", "top_k", "min_p", "num_keep", "typical_p", "repeat_penalty", "presence_penalty_ollama", "num_gpu"};
+    "num_ctx",        "mirostat",
+    "mirostat_eta",   "mirostat_tau",
+    "num_gqa",        "num_thread",
+    "repeat_last_n",  "tfs_z",
+    "top_k",          "min_p",
+    "num_keep",       "typical_p",
+    "repeat_penalty", "presence_penalty_ollama",
+    "num_gpu"};
 const std::set<std::string, std::less<>> kUnsupported = {
-    "n", "presence_penalty", "logprobs", "top_logprobs", "logit_bias", "user", "parallel_tool_calls"};
+    "n",    "presence_penalty",   "logprobs", "top_logprobs", "logit_bias",
+    "user", "parallel_tool_calls"};
 
 ordered_json openai_tool_calls(const json& calls, int& next_index) {
   ordered_json out = ordered_json::array();
@@ -79,7 +89,9 @@ ordered_json openai_tool_calls(const json& calls, int& next_index) {
     out.push_back({{"index", next_index++},
                    {"id", "call_" + uuid4().substr(0, 8) + uuid4().substr(0, 8)},
                    {"type", "function"},
-                   {"function", {{"name", f.value("name", "")}, {"arguments", args.is_string() ? args.get<std::string>() : args.dump()}}}});
+                   {"function",
+                    {{"name", f.value("name", "")},
+                     {"arguments", args.is_string() ? args.get<std::string>() : args.dump()}}}});
   }
   return out;
 }
@@ -122,7 +134,9 @@ class NdjsonStream final : public StreamTranslator {
       buf_.clear();
       if (!st) return st;
     }
-    if (!done_) return Error::make(ErrorKind::kApiConnection, 500, "litellm.APIConnectionError: OllamaException - stream ended before done");
+    if (!done_)
+      return Error::make(ErrorKind::kApiConnection, 500,
+                         "litellm.APIConnectionError: OllamaException - stream ended before done");
     return Ok{};
   }
 
@@ -131,14 +145,17 @@ class NdjsonStream final : public StreamTranslator {
     raw = trim(raw);
     if (raw.empty()) return Ok{};
     json j = json::parse(raw, nullptr, false);
-    if (!j.is_object()) return Error::make(ErrorKind::kApiError, 500, "litellm.APIError: OllamaException - invalid stream line");
+    if (!j.is_object())
+      return Error::make(ErrorKind::kApiError, 500,
+                         "litellm.APIError: OllamaException - invalid stream line");
     if (j.contains("error")) return map_http_error("OllamaException", 500, raw, {});
     normalize_generate(j);
     ordered_json delta = ordered_json::object();
     if (first_) delta["role"] = "assistant";
     if (j.contains("message") && j["message"].is_object()) {
       const json& m = j["message"];
-      if (m.contains("thinking") && m["thinking"].is_string() && !m["thinking"].get_ref<const std::string&>().empty())
+      if (m.contains("thinking") && m["thinking"].is_string() &&
+          !m["thinking"].get_ref<const std::string&>().empty())
         delta["reasoning_content"] = m["thinking"];
       if (m.contains("content") && m["content"].is_string()) {
         std::string c = m["content"].get<std::string>();
@@ -156,7 +173,8 @@ class NdjsonStream final : public StreamTranslator {
           in_think_ = !in_think_;
         }
         c = std::move(text);
-        if (!reasoning.empty()) delta["reasoning_content"] = delta.value("reasoning_content", "") + reasoning;
+        if (!reasoning.empty())
+          delta["reasoning_content"] = delta.value("reasoning_content", "") + reasoning;
         if (!c.empty()) delta["content"] = c;
       }
       if (m.contains("tool_calls") && m["tool_calls"].is_array() && !m["tool_calls"].empty()) {
@@ -175,10 +193,15 @@ class NdjsonStream final : public StreamTranslator {
       usage_.total_tokens = usage_.prompt_tokens + usage_.completion_tokens;
       emit(out, ordered_json::object(), finish_reason(j.value("done_reason", "stop"), had_tools_));
       if (include_usage_) {
-        ordered_json u = {{"id", id_}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model(j)},
+        ordered_json u = {{"id", id_},
+                          {"object", "chat.completion.chunk"},
+                          {"created", created_},
+                          {"model", model(j)},
                           {"choices", ordered_json::array()},
-                          {"usage", {{"prompt_tokens", usage_.prompt_tokens}, {"completion_tokens", usage_.completion_tokens},
-                                     {"total_tokens", usage_.total_tokens}}}};
+                          {"usage",
+                           {{"prompt_tokens", usage_.prompt_tokens},
+                            {"completion_tokens", usage_.completion_tokens},
+                            {"total_tokens", usage_.total_tokens}}}};
         out += sse::frame(u.dump());
       }
     }
@@ -186,11 +209,18 @@ class NdjsonStream final : public StreamTranslator {
     return Ok{};
   }
 
-  std::string model(const json& j) const { return j.contains("model") ? j["model"].get<std::string>() : model_; }
+  std::string model(const json& j) const {
+    return j.contains("model") ? j["model"].get<std::string>() : model_;
+  }
 
   void emit(std::string& out, const ordered_json& delta, ordered_json finish) {
-    ordered_json chunk = {{"id", id_}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_},
-                          {"choices", ordered_json::array({ordered_json{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
+    ordered_json chunk = {
+        {"id", id_},
+        {"object", "chat.completion.chunk"},
+        {"created", created_},
+        {"model", model_},
+        {"choices", ordered_json::array({ordered_json{
+                        {"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
     out += sse::frame(chunk.dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
@@ -213,8 +243,12 @@ std::string finish_reason(std::string_view done_reason, bool had_tool_calls) {
 }
 
 OllamaChat::OllamaChat(bool generate)
-    : info_{generate ? "ollama" : "ollama_chat", "OllamaException", "http://localhost:11434", {"OLLAMA_API_BASE"},
-            {"OLLAMA_API_KEY"}, true},
+    : info_{generate ? "ollama" : "ollama_chat",
+            "OllamaException",
+            "http://localhost:11434",
+            {"OLLAMA_API_BASE"},
+            {"OLLAMA_API_KEY"},
+            true},
       generate_(generate) {}
 
 Result<std::string> generate_request(const CallInput& in) {
@@ -240,10 +274,12 @@ Result<std::string> generate_request(const CallInput& in) {
   }
   ordered_json out = {{"model", body["model"]}, {"prompt", prompt}};
   if (!images.empty()) out["images"] = images;
-  // Everything else chat_request kept (options, format, keep_alive, think, provider-specific keys) carries
-  // over; tools do not exist on /api/generate.
+  // Everything else chat_request kept (options, format, keep_alive, think, provider-specific keys)
+  // carries over; tools do not exist on /api/generate.
   for (auto it = body.begin(); it != body.end(); ++it)
-    if (it.key() != "model" && it.key() != "messages" && it.key() != "tools" && it.key() != "stream") out[it.key()] = it.value();
+    if (it.key() != "model" && it.key() != "messages" && it.key() != "tools" &&
+        it.key() != "stream")
+      out[it.key()] = it.value();
   out["stream"] = body["stream"];
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -254,8 +290,8 @@ Result<std::string> chat_request(const CallInput& in) {
   ordered_json options = ordered_json::object();
   std::vector<std::string> unsupported;
   auto apply = [&](const std::string& k, const json& v) -> bool {
-    if (k == "model" || openai::is_litellm_only_key(k) || k == "stream_options" || k == "tool_choice" ||
-        k == "functions" || k == "function_call" ||
+    if (k == "model" || openai::is_litellm_only_key(k) || k == "stream_options" ||
+        k == "tool_choice" || k == "functions" || k == "function_call" ||
         std::find(in.drop_keys.begin(), in.drop_keys.end(), k) != in.drop_keys.end())
       return true;
     if (k == "messages") {
@@ -273,12 +309,16 @@ Result<std::string> chat_request(const CallInput& in) {
       options[k] = v;
     } else if (k == "response_format") {
       std::string type = v.is_object() ? v.value("type", "") : "";
-      if (type == "json_object") body["format"] = "json";
-      else if (type == "json_schema" && v.contains("json_schema")) body["format"] = v["json_schema"].value("schema", json::object());
+      if (type == "json_object")
+        body["format"] = "json";
+      else if (type == "json_schema" && v.contains("json_schema"))
+        body["format"] = v["json_schema"].value("schema", json::object());
     } else if (k == "reasoning_effort") {
       std::string e = v.is_string() ? v.get<std::string>() : "";
-      if (in.provider_model.starts_with("gpt-oss")) body["think"] = e;
-      else body["think"] = (e == "low" || e == "medium" || e == "high");
+      if (in.provider_model.starts_with("gpt-oss"))
+        body["think"] = e;
+      else
+        body["think"] = (e == "low" || e == "medium" || e == "high");
     } else if (k == "stream") {
       // always sent below
     } else if (kUnsupported.contains(k)) {
@@ -301,7 +341,8 @@ Result<std::string> chat_request(const CallInput& in) {
     for (auto it = src->begin(); it != src->end(); ++it)
       if (!seen.contains(it.key())) apply(it.key(), json::parse(it.value().dump()));
   }
-  if (!unsupported.empty()) return unsupported_params("ollama_chat", unsupported, in.provider_model);
+  if (!unsupported.empty())
+    return unsupported_params("ollama_chat", unsupported, in.provider_model);
   if (!options.empty()) body["options"] = options;
   body["stream"] = in.stream;
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -316,16 +357,20 @@ Result<UpstreamCall> OllamaChat::build(const CallInput& in) const {
   const char* path = generate_ ? "/api/generate" : "/api/chat";
   call.url = in.api_base.ends_with(path) ? in.api_base : in.api_base + path;
   call.headers.emplace_back("Content-Type", "application/json");
-  if (in.api_key && !in.api_key->empty()) call.headers.emplace_back("Authorization", "Bearer " + *in.api_key);
+  if (in.api_key && !in.api_key->empty())
+    call.headers.emplace_back("Authorization", "Bearer " + *in.api_key);
   call.body = std::move(*body);
   return call;
 }
 
-Result<std::string> OllamaChat::translate_response(Endpoint, std::string&& body, Usage& usage) const {
+Result<std::string> OllamaChat::translate_response(Endpoint, std::string&& body,
+                                                   Usage& usage) const {
   json j = json::parse(body, nullptr, false);
   if (j.is_object()) normalize_generate(j);
   if (!j.is_object() || !j.contains("message"))
-    return Error::make(ErrorKind::kApiError, 500, "litellm.APIError: OllamaException - invalid response: " + body.substr(0, 200));
+    return Error::make(
+        ErrorKind::kApiError, 500,
+        "litellm.APIError: OllamaException - invalid response: " + body.substr(0, 200));
   const json& m = j["message"];
   std::string content = m.value("content", "");
   std::string reasoning = m.value("thinking", "");
@@ -344,15 +389,24 @@ Result<std::string> OllamaChat::translate_response(Endpoint, std::string&& body,
   usage.completion_tokens = j.value("eval_count", int64_t{0});
   usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
   ordered_json out = {
-      {"id", "chatcmpl-" + uuid4()}, {"object", "chat.completion"}, {"created", unix_now()},
-      {"model", j.value("model", "")}, {"system_fingerprint", nullptr},
-      {"choices", ordered_json::array({ordered_json{{"index", 0}, {"message", message},
-                                                    {"finish_reason", finish_reason(j.value("done_reason", "stop"), tools)}}})},
-      {"usage", {{"prompt_tokens", usage.prompt_tokens}, {"completion_tokens", usage.completion_tokens},
-                 {"total_tokens", usage.total_tokens}}}};
+      {"id", "chatcmpl-" + uuid4()},
+      {"object", "chat.completion"},
+      {"created", unix_now()},
+      {"model", j.value("model", "")},
+      {"system_fingerprint", nullptr},
+      {"choices", ordered_json::array({ordered_json{
+                      {"index", 0},
+                      {"message", message},
+                      {"finish_reason", finish_reason(j.value("done_reason", "stop"), tools)}}})},
+      {"usage",
+       {{"prompt_tokens", usage.prompt_tokens},
+        {"completion_tokens", usage.completion_tokens},
+        {"total_tokens", usage.total_tokens}}}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::unique_ptr<StreamTranslator> OllamaChat::stream_translator(Endpoint) const { return std::make_unique<NdjsonStream>(); }
+std::unique_ptr<StreamTranslator> OllamaChat::stream_translator(Endpoint) const {
+  return std::make_unique<NdjsonStream>();
+}
 
 }  // namespace litellm::providers::ollama

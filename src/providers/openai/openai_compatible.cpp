@@ -5,17 +5,20 @@
 #include <set>
 
 #include "litellm/common/sse.hpp"
-#include "litellm/providers/sse_stream.hpp"
 #include "litellm/common/strings.hpp"
+#include "litellm/providers/sse_stream.hpp"
 
 namespace litellm::providers::openai {
 namespace {
 
 const char* endpoint_suffix(Endpoint e) {
   switch (e) {
-    case Endpoint::kChat: return "/chat/completions";
-    case Endpoint::kCompletion: return "/completions";
-    case Endpoint::kEmbedding: return "/embeddings";
+    case Endpoint::kChat:
+      return "/chat/completions";
+    case Endpoint::kCompletion:
+      return "/completions";
+    case Endpoint::kEmbedding:
+      return "/embeddings";
   }
   return "/chat/completions";
 }
@@ -33,7 +36,8 @@ class OpenAIStream final : public SseStreamTranslator {
         done_ = true;
         continue;
       }
-      if (ev.event == "error" || (data.find("\"error\"") != std::string_view::npos && is_error(data))) {
+      if (ev.event == "error" ||
+          (data.find("\"error\"") != std::string_view::npos && is_error(data))) {
         return map_http_error(exception_name_, 500, data, {});
       }
       if (data.find("\"usage\"") != std::string_view::npos) read_usage(data, usage_);
@@ -55,17 +59,49 @@ class OpenAIStream final : public SseStreamTranslator {
 }  // namespace
 
 bool is_litellm_only_key(std::string_view key) {
-  static const std::set<std::string, std::less<>> kKeys = {
-      "metadata", "litellm_metadata", "mock_response", "mock_tool_calls", "num_retries",
-      "fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "timeout",
-      "stream_timeout", "request_timeout", "api_key", "api_base", "api_version", "base_url",
-      "drop_params", "additional_drop_params", "allowed_openai_params", "caching", "cache",
-      "tags", "guardrails", "litellm_call_id", "litellm_session_id", "litellm_trace_id",
-      "litellm_logging_obj", "proxy_server_request", "model_info", "custom_llm_provider",
-      "disable_fallbacks", "max_fallbacks", "no-log", "litellm_request_debug", "mock_timeout",
-      "mock_delay", "prompt_id", "prompt_variables", "model_list", "input_cost_per_token",
-      "output_cost_per_token", "litellm_disabled_callbacks", "litellm_credential_name",
-      "use_in_pass_through"};
+  static const std::set<std::string, std::less<>> kKeys = {"metadata",
+                                                           "litellm_metadata",
+                                                           "mock_response",
+                                                           "mock_tool_calls",
+                                                           "num_retries",
+                                                           "fallbacks",
+                                                           "context_window_fallbacks",
+                                                           "content_policy_fallbacks",
+                                                           "timeout",
+                                                           "stream_timeout",
+                                                           "request_timeout",
+                                                           "api_key",
+                                                           "api_base",
+                                                           "api_version",
+                                                           "base_url",
+                                                           "drop_params",
+                                                           "additional_drop_params",
+                                                           "allowed_openai_params",
+                                                           "caching",
+                                                           "cache",
+                                                           "tags",
+                                                           "guardrails",
+                                                           "litellm_call_id",
+                                                           "litellm_session_id",
+                                                           "litellm_trace_id",
+                                                           "litellm_logging_obj",
+                                                           "proxy_server_request",
+                                                           "model_info",
+                                                           "custom_llm_provider",
+                                                           "disable_fallbacks",
+                                                           "max_fallbacks",
+                                                           "no-log",
+                                                           "litellm_request_debug",
+                                                           "mock_timeout",
+                                                           "mock_delay",
+                                                           "prompt_id",
+                                                           "prompt_variables",
+                                                           "model_list",
+                                                           "input_cost_per_token",
+                                                           "output_cost_per_token",
+                                                           "litellm_disabled_callbacks",
+                                                           "litellm_credential_name",
+                                                           "use_in_pass_through"};
   if (key.starts_with("mock_testing_") || key.starts_with("user_api_key")) return true;
   return kKeys.contains(key);
 }
@@ -77,8 +113,9 @@ std::string rewrite_body(const CallInput& in) {
   edits.push_back({"model", json::quote(in.provider_model)});
   auto drop = [&](std::string_view key) { edits.push_back({key, std::nullopt}); };
   for (const auto& m : members)
-    if (m.key != "model" && (is_litellm_only_key(m.key) ||
-                             std::find(in.drop_keys.begin(), in.drop_keys.end(), m.key) != in.drop_keys.end()))
+    if (m.key != "model" &&
+        (is_litellm_only_key(m.key) ||
+         std::find(in.drop_keys.begin(), in.drop_keys.end(), m.key) != in.drop_keys.end()))
       drop(m.key);
   // Deployment extras (e.g. temperature in litellm_params) fill keys the client did not send.
   std::vector<std::string> extra_values;
@@ -88,7 +125,8 @@ std::string rewrite_body(const CallInput& in) {
     for (auto it = src->begin(); it != src->end(); ++it) {
       const std::string& k = it.key();
       if (is_litellm_only_key(k) || json::find(members, k) != nullptr) continue;
-      bool seen = std::any_of(edits.begin(), edits.end(), [&](const json::Edit& e) { return e.key == k; });
+      bool seen =
+          std::any_of(edits.begin(), edits.end(), [&](const json::Edit& e) { return e.key == k; });
       if (seen) continue;
       extra_values.push_back(k);
     }
@@ -115,9 +153,12 @@ Result<UpstreamCall> OpenAICompatible::build(const CallInput& in) const {
   UpstreamCall call;
   call.url = in.api_base + endpoint_suffix(in.endpoint);
   call.headers.emplace_back("Content-Type", "application/json");
-  if (in.stream) call.headers.emplace_back("Accept", "text/event-stream");
-  else call.headers.emplace_back("Accept", "application/json");
-  if (in.api_key && !in.api_key->empty()) call.headers.emplace_back("Authorization", "Bearer " + *in.api_key);
+  if (in.stream)
+    call.headers.emplace_back("Accept", "text/event-stream");
+  else
+    call.headers.emplace_back("Accept", "application/json");
+  if (in.api_key && !in.api_key->empty())
+    call.headers.emplace_back("Authorization", "Bearer " + *in.api_key);
   const auto& extra = in.deployment->raw_params;
   if (extra.contains("organization") && extra["organization"].is_string())
     call.headers.emplace_back("OpenAI-Organization", extra["organization"].get<std::string>());
@@ -125,7 +166,8 @@ Result<UpstreamCall> OpenAICompatible::build(const CallInput& in) const {
   return call;
 }
 
-Result<std::string> OpenAICompatible::translate_response(Endpoint, std::string&& body, Usage& usage) const {
+Result<std::string> OpenAICompatible::translate_response(Endpoint, std::string&& body,
+                                                         Usage& usage) const {
   read_usage(body, usage);
   return std::move(body);
 }
