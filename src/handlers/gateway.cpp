@@ -47,22 +47,6 @@ bool match_model_path(std::string_view path, std::string_view& model, Endpoint& 
   return false;
 }
 
-std::string level_name() {
-  switch (logging::proxy().level()) {
-    case spdlog::level::trace:
-    case spdlog::level::debug:
-      return "DEBUG";
-    case spdlog::level::info:
-      return "INFO";
-    case spdlog::level::warn:
-      return "WARNING";
-    case spdlog::level::err:
-      return "ERROR";
-    default:
-      return "CRITICAL";
-  }
-}
-
 struct Counter {
   size_t& n;
   explicit Counter(size_t& c) : n(c) { ++n; }
@@ -224,7 +208,7 @@ std::string Gateway::readiness_body() const {
       {"litellm_version", kVersion},
       {"success_callbacks", callbacks},
       {"use_aiohttp_transport", false},
-      {"log_level", level_name()},
+      {"log_level", logging::level_name(logging::proxy().level())},
       {"is_detailed_debug", logging::proxy().level() <= spdlog::level::debug}};
   return j.dump();
 }

@@ -22,6 +22,8 @@ struct State {
 };
 State g_state;
 
+}  // namespace
+
 const char* level_name(spdlog::level::level_enum l) {
   switch (l) {
     case spdlog::level::trace:
@@ -39,6 +41,8 @@ const char* level_name(spdlog::level::level_enum l) {
       return "INFO";
   }
 }
+
+namespace {
 
 std::string basename(const char* path) {
   if (path == nullptr) return "";

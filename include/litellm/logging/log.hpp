@@ -21,6 +21,9 @@ void init(const Options& opts);
 void set_json(bool json);
 void set_level(spdlog::level::level_enum level);
 
+// LiteLLM's (Python's) level names: DEBUG, INFO, WARNING, ERROR, CRITICAL.
+const char* level_name(spdlog::level::level_enum level);
+
 // Replaces credential-shaped substrings (sk-…, Bearer …) with a masked form.
 std::string redact(std::string_view text);
 

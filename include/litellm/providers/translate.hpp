@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "litellm/common/error.hpp"
 
 namespace litellm::providers {
@@ -22,5 +24,13 @@ struct DataUrl {
   std::string data;
 };
 std::optional<DataUrl> parse_data_url(std::string_view url);
+
+// One OpenAI `chat.completion.chunk` SSE frame with a single choice.
+std::string chunk_frame(const std::string& id, int64_t created, const std::string& model,
+                        const nlohmann::ordered_json& delta,
+                        const nlohmann::ordered_json& finish_reason);
+// The final usage-only chunk (`choices: []`) sent for stream_options.include_usage.
+std::string usage_frame(const std::string& id, int64_t created, const std::string& model,
+                        const nlohmann::ordered_json& usage);
 
 }  // namespace litellm::providers

@@ -162,23 +162,13 @@ class EventStream final : public SseStreamTranslator {
       } else if (type == "message_stop") {
         done_ = true;
         if (include_usage_ && usage_.present) {
-          ordered_json c = {
-              {"id", id_},       {"object", "chat.completion.chunk"}, {"created", created_},
-              {"model", model_}, {"choices", ordered_json::array()},  {"usage", usage_json_}};
-          out += sse::frame(c.dump());
+          out += usage_frame(id_, created_, model_, usage_json_);
         }
         continue;
       } else {
         continue;  // ping and unknown events
       }
-      ordered_json c = {
-          {"id", id_},
-          {"object", "chat.completion.chunk"},
-          {"created", created_},
-          {"model", model_},
-          {"choices", ordered_json::array({ordered_json{
-                          {"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
-      out += sse::frame(c.dump(-1, ' ', false, json::error_handler_t::replace));
+      out += chunk_frame(id_, created_, model_, delta, finish);
     }
     return Ok{};
   }

@@ -145,10 +145,7 @@ class GeminiStream final : public SseStreamTranslator {
     done_ = true;
     if (!finished_) chunk(out, ordered_json::object(), saw_tools_ ? "tool_calls" : "stop");
     if (include_usage_ && usage_.present) {
-      ordered_json u = {
-          {"id", id_},       {"object", "chat.completion.chunk"}, {"created", created_},
-          {"model", model_}, {"choices", ordered_json::array()},  {"usage", usage_json_}};
-      out += sse::frame(u.dump());
+      out += usage_frame(id_, created_, model_, usage_json_);
     }
     return Ok{};
   }
@@ -189,14 +186,7 @@ class GeminiStream final : public SseStreamTranslator {
     return Ok{};
   }
   void chunk(std::string& out, const ordered_json& delta, ordered_json finish) {
-    ordered_json c = {
-        {"id", id_},
-        {"object", "chat.completion.chunk"},
-        {"created", created_},
-        {"model", model_},
-        {"choices", ordered_json::array({ordered_json{
-                        {"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
-    out += sse::frame(c.dump(-1, ' ', false, json::error_handler_t::replace));
+    out += chunk_frame(id_, created_, model_, delta, finish);
   }
   std::string id_, model_;
   int64_t created_;

@@ -193,16 +193,10 @@ class NdjsonStream final : public StreamTranslator {
       usage_.total_tokens = usage_.prompt_tokens + usage_.completion_tokens;
       emit(out, ordered_json::object(), finish_reason(j.value("done_reason", "stop"), had_tools_));
       if (include_usage_) {
-        ordered_json u = {{"id", id_},
-                          {"object", "chat.completion.chunk"},
-                          {"created", created_},
-                          {"model", model(j)},
-                          {"choices", ordered_json::array()},
-                          {"usage",
+        out += usage_frame(id_, created_, model(j),
                            {{"prompt_tokens", usage_.prompt_tokens},
                             {"completion_tokens", usage_.completion_tokens},
-                            {"total_tokens", usage_.total_tokens}}}};
-        out += sse::frame(u.dump());
+                            {"total_tokens", usage_.total_tokens}});
       }
     }
     model_ = model(j);
@@ -214,14 +208,7 @@ class NdjsonStream final : public StreamTranslator {
   }
 
   void emit(std::string& out, const ordered_json& delta, ordered_json finish) {
-    ordered_json chunk = {
-        {"id", id_},
-        {"object", "chat.completion.chunk"},
-        {"created", created_},
-        {"model", model_},
-        {"choices", ordered_json::array({ordered_json{
-                        {"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
-    out += sse::frame(chunk.dump(-1, ' ', false, json::error_handler_t::replace));
+    out += chunk_frame(id_, created_, model_, delta, finish);
   }
 
   std::string buf_;
