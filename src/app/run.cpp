@@ -2,6 +2,9 @@
 // process users start) or a worker (exec'd by the supervisor, see src/supervisor/).
 #include "run.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -245,9 +248,16 @@ int run_supervisor(const CliOptions& cli, const Loaded& loaded, int argc, const 
   };
   std::printf("LiteLLM: Proxy initialized with Config, Set models:\n");
   for (const auto& d : loaded.config->model_list) std::printf("    %s\n", d.model_name.c_str());
+  // The port actually bound (--port 0 picks a free one).
+  sockaddr_storage bound{};
+  socklen_t bound_len = sizeof bound;
+  int port = cli.port;
+  if (getsockname(listen_fd, reinterpret_cast<sockaddr*>(&bound), &bound_len) == 0)
+    port = ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                             : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   std::printf(
       "INFO:     litellm-cpp running on %s://%s:%d with %d worker%s (Press CTRL+C to quit)\n",
-      cli.ssl_certfile_path ? "https" : "http", cli.host.c_str(), cli.port, cli.num_workers,
+      cli.ssl_certfile_path ? "https" : "http", cli.host.c_str(), port, cli.num_workers,
       cli.num_workers == 1 ? "" : "s");
   std::fflush(stdout);
   return supervisor::run(o);

@@ -18,6 +18,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <random>
@@ -84,7 +85,9 @@ class Supervisor {
         return 1;
       }
       health_server_->start();
-      LOG_INFO("separate health app listening on {}:{}", o_.health_host, health_server_->port());
+      std::printf("INFO:     separate health app on http://%s:%u\n", o_.health_host.c_str(),
+                  health_server_->port());
+      std::fflush(stdout);
     }
     for (int i = 0; i < o_.num_workers; ++i) spawn(i, -1);
     wait_signal();

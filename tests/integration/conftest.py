@@ -1,5 +1,6 @@
 """Fixtures: the real litellm-cpp binary on a free loopback port, our mock upstream, the OpenAI SDK."""
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -27,20 +28,37 @@ def free_port():
 
 
 class Proxy:
+    _serial = 0
+
     def __init__(self, config, tmp_path, env=None, args=(), cwd=None, ready_scheme="http", ready_verify=True):
-        self.port = free_port()
-        self.config_path = tmp_path / f"config-{self.port}.yaml"
+        Proxy._serial += 1
+        tag = f"{os.getpid()}-{Proxy._serial}"
+        self.config_path = tmp_path / f"config-{tag}.yaml"
         self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-        self.stdout_path = tmp_path / f"proxy-{self.port}.out"
-        self.stderr_path = tmp_path / f"proxy-{self.port}.err"
+        self.stdout_path = tmp_path / f"proxy-{tag}.out"
+        self.stderr_path = tmp_path / f"proxy-{tag}.err"
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("LITELLM_", "JSON_LOGS"))}
         full_env["LITELLM_MODE"] = "PRODUCTION"
         full_env.update(env or {})
-        cmd = [str(BINARY), "--config", str(self.config_path), "--host", "127.0.0.1", "--port", str(self.port), *args]
+        # --port 0: the supervisor binds a free port and prints it, so no other process can take it first.
+        cmd = [str(BINARY), "--config", str(self.config_path), "--host", "127.0.0.1", "--port", "0", *args]
         self.proc = subprocess.Popen(cmd, stdout=open(self.stdout_path, "wb"), stderr=open(self.stderr_path, "wb"),
                                      env=full_env, cwd=cwd or tmp_path)
-        self.base = f"{ready_scheme}://127.0.0.1:{self.port}"
         deadline = time.time() + 15
+        self.port = None
+        while self.port is None and time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"proxy exited with {self.proc.returncode}: {self.logs()}")
+            m = re.search(r"running on https?://[^:]+:(\d+)", self.stdout_path.read_text(errors="replace"))
+            if m:
+                self.port = int(m.group(1))
+            else:
+                time.sleep(0.02)
+        if self.port is None:
+            raise RuntimeError("proxy did not report its port: " + self.logs())
+        m = re.search(r"separate health app on http://[^:]+:(\d+)", self.stdout_path.read_text(errors="replace"))
+        self.health_port = int(m.group(1)) if m else None
+        self.base = f"{ready_scheme}://127.0.0.1:{self.port}"
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"proxy exited with {self.proc.returncode}: {self.logs()}")

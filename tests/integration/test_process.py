@@ -1,6 +1,7 @@
 """The process model: supervisor and workers, crashes, recycling, drain, reload, health port, shared state."""
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -138,9 +139,10 @@ def test_Sigterm_StreamLongerThanDeadline_CutAtDeadline(mock, start_proxy):
 
 
 def test_SeparateHealthPort_AnswersWhileWorkersAreBusy(mock, start_proxy):
-    health_port = free_port()
     proxy = start_proxy(upstream_config(mock, router_settings={"num_retries": 0}),
-                        env={"SEPARATE_HEALTH_APP": "1", "SEPARATE_HEALTH_PORT": str(health_port)})
+                        env={"SEPARATE_HEALTH_APP": "1", "SEPARATE_HEALTH_PORT": "0"})
+    assert wait_for(lambda: re.search(r"separate health app on http://[^:]+:(\d+)", proxy.logs()), 5)
+    health_port = int(re.search(r"separate health app on http://[^:]+:(\d+)", proxy.logs()).group(1))
     base = f"http://127.0.0.1:{health_port}"
     busy = [threading.Thread(target=lambda: chat(proxy, mock_upstream={"hang": 2})) for _ in range(30)]
     for t in busy:
