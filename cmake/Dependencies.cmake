@@ -6,3 +6,8 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(Threads REQUIRED)
+# libpq (PostgreSQL client, async API driven by Asio) and libsodium (NaCl SecretBox, the
+# XSalsa20-Poly1305 format LiteLLM used for LITELLM_SALT_KEY encryption; OpenSSL lacks XSalsa20).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)

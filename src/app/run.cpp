@@ -21,6 +21,8 @@
 #include "cli.hpp"
 #include "litellm/common/strings.hpp"
 #include "litellm/config/loader.hpp"
+#include "litellm/db/schema.hpp"
+#include "litellm/db/store.hpp"
 #include "litellm/handlers/gateway.hpp"
 #include "litellm/http/server.hpp"
 #include "litellm/logging/log.hpp"
@@ -101,7 +103,13 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
       LOG_WARN("worker {}: shared state unavailable; cooldowns are local to this worker",
                wenv.worker_id);
   }
-  handlers::Gateway gateway(ioc, loaded->config, std::move(loaded->router));
+  std::unique_ptr<db::Store> store;
+  if (auto dbs = db::database_settings(*loaded->config); dbs && *dbs) {
+    store = std::make_unique<db::Store>(ioc, db::store_options(*loaded->config, **dbs));
+    store->start();
+  }
+  db::Store* store_ptr = store.get();
+  handlers::Gateway gateway(ioc, loaded->config, std::move(loaded->router), {}, std::move(store));
   http::ServerOptions so;
   so.listen_fd = wenv.listen_fd;
   so.ssl_certfile = cli.ssl_certfile_path;
@@ -123,7 +131,7 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.add(SIGUSR2);
   asio::steady_timer tick(ioc);
-  bool draining = false, forced = false, recycle_sent = false;
+  bool draining = false, forced = false, recycle_sent = false, store_drained = false;
   auto deadline = std::chrono::steady_clock::now();
   auto begin_drain = [&](const char* why, bool close_idle) {
     if (draining) return;
@@ -136,7 +144,21 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
   };
   std::function<void()> on_tick = [&]() {
     if (draining) {
-      if (gateway.in_flight() == 0 && server.connections() == 0) return ioc.stop();
+      if (gateway.in_flight() == 0 && server.connections() == 0) {
+        if (!store_ptr || store_drained) return ioc.stop();
+        // Spend not yet written: to the database now, or to the journal for the next worker.
+        store_drained = true;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        asio::co_spawn(
+            ioc,
+            [store_ptr, left, &ioc]() -> asio::awaitable<void> {
+              co_await store_ptr->drain(std::min(left, std::chrono::milliseconds(10000)));
+              ioc.stop();
+            },
+            asio::detached);
+        return;
+      }
       if (std::chrono::steady_clock::now() >= deadline) {
         forced = true;
         return ioc.stop();
@@ -293,6 +315,33 @@ int run(int argc, const char* const* argv) {
   if (cli.validate_config) {
     std::printf("LiteLLM: config OK (%zu models)\n", loaded->config->model_list.size());
     return 0;
+  }
+  // The database, once, before any worker starts (LiteLLM runs its migrations here too).
+  auto dbs = db::database_settings(*loaded->config);
+  if (!dbs) {
+    std::fprintf(stderr, "LiteLLM: %s\n", dbs.error().message.c_str());
+    return 1;
+  }
+  if (*dbs) {
+    const auto& d = **dbs;
+    std::printf("LiteLLM: database %s; connection budget %zu per worker x %d worker%s = %zu\n",
+                d.redacted.c_str(), d.pool_limit, cli.num_workers, cli.num_workers == 1 ? "" : "s",
+                d.pool_limit * static_cast<size_t>(cli.num_workers));
+    const bool update = !db::schema_update_disabled(*loaded->config);
+    auto report = db::prepare_schema(d, update, std::max(5.0, d.connect_timeout_seconds / 2));
+    if (!report) {
+      std::fprintf(stderr, "LiteLLM: database setup failed: %s\n", report.error().message.c_str());
+      return 1;
+    }
+    if (report->created) LOG_INFO("database was empty: created LiteLLM's tables");
+    for (const auto& v : report->views_created) LOG_INFO("created view {}", v);
+    if (!report->missing.empty()) {
+      std::string list;
+      for (const auto& t : report->missing) list += (list.empty() ? "" : ", ") + t;
+      LOG_WARN("tables missing{}: {}; features using them are off",
+               update ? " (existing LiteLLM database, not altered)" : " (DISABLE_SCHEMA_UPDATE)",
+               list);
+    }
   }
   if (cli.skip_server_startup) {
     std::printf("LiteLLM: Setup complete. Skipping server startup as requested.\n");

@@ -69,9 +69,10 @@ Result<Identity> Authenticator::authenticate(const HeaderViews& headers) const {
     return auth_error("Malformed API Key passed in. Ensure Key has `Bearer ` prefix.");
   if (secure_equals(k.key, *master_key_))
     return Identity{Role::kProxyAdmin, master_key_hash_, "default_user_id"};
-  // Not the master key: a virtual key, which needs the database (LiteLLM's message when none).
-  return Error::make(ErrorKind::kProxyBadRequest, 400, "No connected db.", "no_db_connection",
-                     std::nullopt);
+  // Not the master key: a virtual key, which needs the database.
+  Identity id{Role::kVirtualKey, "", ""};
+  id.key = std::string(k.key);
+  return id;
 }
 
 }  // namespace litellm::auth

@@ -74,4 +74,31 @@ std::optional<std::string_view> find_header(const HeaderViews& headers, std::str
   return std::nullopt;
 }
 
+std::string query_param(std::string_view query, std::string_view key) {
+  for (size_t start = 0; start <= query.size();) {
+    size_t amp = query.find('&', start);
+    std::string_view pair =
+        query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    if (pair.starts_with(key) && pair.size() > key.size() && pair[key.size()] == '=') {
+      std::string_view v = pair.substr(key.size() + 1);
+      std::string out;
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (v[i] == '+') {
+          out += ' ';
+        } else if (v[i] == '%' && i + 2 < v.size()) {
+          out +=
+              static_cast<char>(std::strtol(std::string(v.substr(i + 1, 2)).c_str(), nullptr, 16));
+          i += 2;
+        } else {
+          out += v[i];
+        }
+      }
+      return out;
+    }
+    if (amp == std::string_view::npos) break;
+    start = amp + 1;
+  }
+  return {};
+}
+
 }  // namespace litellm

@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "caller.hpp"
 #include "litellm/common/crypto.hpp"
+#include "litellm/db/store.hpp"
 #include "litellm/logging/log.hpp"
 #include "litellm/version.hpp"
 
@@ -56,14 +58,16 @@ struct Counter {
 }  // namespace
 
 Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config,
-                 std::unique_ptr<router::Router> router, GatewayOptions options)
+                 std::unique_ptr<router::Router> router, GatewayOptions options,
+                 std::unique_ptr<db::Store> store)
     : config_(std::move(config)),
       router_(std::move(router)),
       auth_(config_->general_settings.master_key ? config_->general_settings.master_key
                                                  : env("LITELLM_MASTER_KEY"),
             config_->general_settings.litellm_key_header_name),
       client_(ioc, net::Client::Options{options.verify_tls, 64, std::chrono::seconds(60)}),
-      options_(options) {}
+      options_(options),
+      store_(std::move(store)) {}
 
 Gateway::~Gateway() = default;
 
@@ -119,7 +123,8 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
   bool is_get_route = path == "/models" || path == "/v1/models" || path == "/model/info" ||
                       path == "/v1/model/info" || path == "/" || path == "/routes" ||
                       path == "/health";
-  if (!is_llm && !is_get_route) {
+  const bool is_mgmt = !is_llm && is_management_route(path);
+  if (!is_llm && !is_get_route && !is_mgmt) {
     co_await send_error(out,
                         Error::make(ErrorKind::kProxyNotFound, 404,
                                     "Not Found: " + std::string(path), "not_found_error", "None"),
@@ -146,9 +151,28 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
     co_await send_error(out, who.error(), base);
     co_return;
   }
+  Caller caller;
+  caller.who = std::move(*who);
+  if (auth_.open()) caller.who.user_role = "proxy_admin";  // no master key: no auth at all
+  if (caller.who.role == auth::Role::kVirtualKey) {
+    if (auto st = co_await resolve_key(caller, is_llm); !st) {
+      LOG_INFO("key refused for {} {}: {}", req.method, path, st.error().message);
+      co_await send_error(out, st.error(), base);
+      co_return;
+    }
+  }
+  struct Release {
+    Gateway& g;
+    Caller& c;
+    ~Release() { g.release(c); }
+  } release_on_exit{*this, caller};
 
+  if (is_mgmt) {
+    co_await handle_management(req, out, caller.who);
+    co_return;
+  }
   if (is_llm) {
-    co_await handle_llm(req, out, endpoint, path_model);
+    co_await handle_llm(req, out, endpoint, path_model, caller);
     co_return;
   }
   if (path == "/health") {
@@ -203,7 +227,7 @@ std::string Gateway::readiness_body() const {
     for (const auto& c : *list) callbacks.push_back(c);
   nlohmann::ordered_json j = {
       {"status", "healthy"},
-      {"db", "Not connected"},
+      {"db", store_ ? (store_->db_reachable() ? "connected" : "Not connected") : "Not connected"},
       {"cache", nullptr},
       {"litellm_version", kVersion},
       {"success_callbacks", callbacks},

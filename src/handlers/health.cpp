@@ -9,23 +9,6 @@ namespace litellm::handlers {
 
 namespace asio = boost::asio;
 
-namespace {
-
-std::string query_param(std::string_view query, std::string_view key) {
-  for (size_t start = 0; start <= query.size();) {
-    size_t amp = query.find('&', start);
-    std::string_view pair =
-        query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
-    if (pair.starts_with(key) && pair.size() > key.size() && pair[key.size()] == '=')
-      return std::string(pair.substr(key.size() + 1));
-    if (amp == std::string_view::npos) break;
-    start = amp + 1;
-  }
-  return {};
-}
-
-}  // namespace
-
 asio::awaitable<void> Gateway::handle_health(const HttpRequest& req, ResponseWriter& out) {
   const std::string only_model = query_param(req.query, "model");
   const std::string only_id = query_param(req.query, "model_id");

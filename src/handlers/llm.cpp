@@ -4,11 +4,14 @@
 
 #include <chrono>
 
+#include "caller.hpp"
 #include "litellm/common/crypto.hpp"
 #include "litellm/common/json_scan.hpp"
 #include "litellm/common/sse.hpp"
+#include "litellm/db/store.hpp"
 #include "litellm/handlers/gateway.hpp"
 #include "litellm/logging/log.hpp"
+#include "litellm/pricing/cost.hpp"
 #include "litellm/version.hpp"
 #include "llm_call.hpp"
 #include "timeouts.hpp"
@@ -99,10 +102,77 @@ Status parse_request(const HttpRequest& req, std::string_view path_model, CallCo
   return Ok{};
 }
 
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+const char* call_type(Endpoint e) {
+  switch (e) {
+    case Endpoint::kEmbedding:
+      return "aembedding";
+    case Endpoint::kCompletion:
+      return "atext_completion";
+    default:
+      return "acompletion";
+  }
+}
+
+// The spend record of one request (success or failure), for the store's journal.
+db::SpendRecord spend_record(const Gateway::Caller& caller, const CallContext& ctx,
+                             const std::string& call_id, double started, std::string_view path) {
+  db::SpendRecord r;
+  r.request_id = call_id;
+  r.session_id = call_id;
+  r.call_type = call_type(ctx.endpoint);
+  r.api_key = caller.who.api_key_hash;
+  r.user = caller.who.user_id;
+  if (const auto& k = caller.key) {
+    r.team_id = k->team_id;
+    r.org_id = k->org_id;
+    r.key_alias = k->key_alias;
+    r.team_alias = k->team_alias;
+  }
+  if (const auto* u = json::find(ctx.members, "user"))
+    r.end_user = json::as_string(u->value).value_or("");
+  r.model_group = ctx.requested_model;
+  r.start_time = started;
+  r.end_time = unix_now();
+  r.endpoint = std::string(path);
+  return r;
+}
+
+void fill_deployment(db::SpendRecord& r, const router::RoutedDeployment& dep) {
+  r.model = dep.config->provider_model;
+  r.model_id = dep.config->info.id;
+  r.custom_llm_provider = dep.provider->info().name;
+  r.api_base = strip_query(dep.api_base);
+}
+
+double cost_of(const router::RoutedDeployment& dep, const providers::Usage& u) {
+  if (!u.present) return 0;
+  return pricing::request_cost(*dep.config, "", {u.prompt_tokens, u.completion_tokens, 0});
+}
+
+void fill_usage(db::SpendRecord& r, const providers::Usage& u, double cost) {
+  r.prompt_tokens = u.prompt_tokens;
+  r.completion_tokens = u.completion_tokens;
+  r.total_tokens = u.total_tokens ? u.total_tokens : u.prompt_tokens + u.completion_tokens;
+  r.spend = cost;
+}
+
 }  // namespace
 
+void Gateway::on_tokens(Caller& caller, const providers::Usage& u) {
+  if (caller.token_ids.empty() || !u.present) return;
+  // LiteLLM's token_rate_limit_type defaults to output tokens.
+  for (const auto& id : caller.token_ids)
+    router_->state().add_usage(id, caller.minute, 0, u.completion_tokens);
+}
+
 asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter& out,
-                                          Endpoint endpoint, std::string_view path_model) {
+                                          Endpoint endpoint, std::string_view path_model,
+                                          Caller& caller) {
+  const double started_unix = unix_now();
   const auto started = Clock::now();
   HeaderBlock headers;
   std::string call_id = std::string(find_header(req.headers, "x-litellm-call-id").value_or(""));
@@ -117,6 +187,10 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     co_await send_error(out, st.error(), headers);
     co_return;
   }
+  if (auto st = admit(caller, ctx.requested_model); !st) {
+    co_await send_error(out, st.error(), headers);
+    co_return;
+  }
   ctx.deadline = started + request_timeout(*config_, ctx.members, req.headers);
 
   LlmCall call(*config_, *router_, client_, options_.max_upstream_response_bytes, ctx);
@@ -126,11 +200,20 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
   headers.add("x-litellm-attempted-fallbacks", std::to_string(ctx.attempted_fallbacks));
   if (!result) {
     headers.add("x-litellm-response-cost", "0");
+    if (store_) {
+      auto rec = spend_record(caller, ctx, call_id, started_unix, req.path);
+      rec.success = false;
+      rec.exception_type = error_kind_name(result.error().kind);
+      rec.exception_string = result.error().message;
+      rec.status_code = std::to_string(result.error().status);
+      store_->record(std::move(rec), caller.key);
+    }
     co_await send_error(out, result.error(), headers);
     co_return;
   }
   Outcome& o = *result;
   const auto& dep = *o.deployment;
+  if (caller.key) headers.add("x-litellm-key-spend", python_float(caller.key->spend));
   headers.add("x-litellm-model-id", dep.config->info.id);
   headers.add("x-litellm-model-group", o.model_group);
   if (!dep.config->params.mock_response && !ctx.request_mock)
@@ -144,10 +227,40 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
   headers.add("x-litellm-response-duration-ms", fmt_ms(Clock::now() - started));
 
   if (!o.streaming) {
+    const double cost = cost_of(dep, o.usage);
+    headers.add("x-litellm-response-cost", python_float(cost));
     headers.add("content-type", "application/json");
+    on_tokens(caller, o.usage);
+    if (store_) {
+      auto rec = spend_record(caller, ctx, call_id, started_unix, req.path);
+      fill_deployment(rec, dep);
+      fill_usage(rec, o.usage, cost);
+      store_->record(std::move(rec), caller.key);
+    }
     co_await out.send(200, headers.str(), o.body);
     co_return;
   }
+  // Streams are recorded when they end (or break), with the usage the stream reported.
+  struct StreamRecord {
+    Gateway& g;
+    Caller& caller;
+    const CallContext& ctx;
+    const Outcome& o;
+    const std::string& call_id;
+    double started;
+    std::string_view path;
+    double first_chunk = 0;
+    providers::Usage usage;
+    ~StreamRecord() {
+      g.on_tokens(caller, usage);
+      if (!g.store_) return;
+      auto rec = spend_record(caller, ctx, call_id, started, path);
+      fill_deployment(rec, *o.deployment);
+      fill_usage(rec, usage, cost_of(*o.deployment, usage));
+      rec.completion_start_time = first_chunk;
+      g.store_->record(std::move(rec), caller.key);
+    }
+  } stream_record{*this, caller, ctx, o, call_id, started_unix, req.path};
   headers.add("content-type", "text/event-stream");
   headers.add("cache-control", "no-cache");
   headers.add("x-accel-buffering", "no");
@@ -155,9 +268,14 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     if (o.exchange) o.exchange->abandon();
     co_return;
   }
+  stream_record.first_chunk = unix_now();
   if (!o.exchange) {  // mock_response
-    for (const auto& f : o.mock_frames)
+    for (const auto& f : o.mock_frames) {
+      std::string_view payload = f;
+      if (payload.starts_with("data: ")) payload.remove_prefix(6);
+      providers::read_usage(payload, stream_record.usage);
       if (!co_await out.send_chunk(f)) co_return;
+    }
     if (co_await out.send_chunk("data: [DONE]\n\n")) co_await out.end_stream();
     co_return;
   }
@@ -184,8 +302,10 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     }
     o.upstream_ended = part->empty();
   }
-  if (o.translator->usage().present)
+  if (o.translator->usage().present) {
     router_->on_success_tokens(dep, o.translator->usage().total_tokens);
+    stream_record.usage = o.translator->usage();
+  }
   if (co_await out.send_chunk("data: [DONE]\n\n")) co_await out.end_stream();
 }
 

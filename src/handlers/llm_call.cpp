@@ -193,6 +193,7 @@ Result<Outcome> LlmCall::mock_outcome(const router::Candidate& c, const config::
                  ? providers::mock::embedding(pm, count_inputs(ctx_.members))
              : ctx_.endpoint == Endpoint::kCompletion ? providers::mock::text_completion(pm, text)
                                                       : providers::mock::chat_completion(pm, text);
+    providers::read_usage(o.body, o.usage);
   }
   return o;
 }
@@ -283,6 +284,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     auto translated = dep.provider->translate_response(ctx_.endpoint, std::move(*body), usage);
     if (!translated) co_return fail(std::move(translated.error()));
     o.body = std::move(*translated);
+    o.usage = usage;
     if (ctx_.track) router_.on_success(dep, usage.total_tokens);
     co_return o;
   }

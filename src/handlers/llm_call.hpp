@@ -45,7 +45,8 @@ struct Outcome {
   std::string model_group;
   HeaderBlock upstream_headers;  // llm_provider-* and x-ratelimit-*
   std::vector<std::pair<std::string, std::string>> ratelimit_headers;  // from the group's rpm/tpm
-  std::string body;  // complete response (non-streaming)
+  std::string body;        // complete response (non-streaming)
+  providers::Usage usage;  // non-streaming; streams read the translator's
   bool streaming = false;
   std::vector<std::string> mock_frames;
   std::unique_ptr<net::Exchange> exchange;

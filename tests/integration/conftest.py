@@ -132,3 +132,29 @@ def upstream_config(mock, master_key=MASTER_KEY, extra_models=(), **sections):
     for k, v in sections.items():
         cfg.setdefault(k, {}).update(v)
     return cfg
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One real PostgreSQL per test session (each test takes a fresh database from it)."""
+    from pg_server import PostgresServer
+    server = PostgresServer().start()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def pg(pg_server):
+    """A fresh, empty database: (server, name, url)."""
+    name = pg_server.new_database()
+    return pg_server, name, pg_server.url(name)
+
+
+def db_config(mock, url, **general):
+    """upstream_config with a database and fast batching (tests flush within a second)."""
+    cfg = upstream_config(mock)
+    cfg["general_settings"].update({"database_url": url, "proxy_batch_write_at": 0.3, **general})
+    return cfg
+
+
+DB_ENV = {"LITELLM_CPP_SPEND_FLUSH_JITTER": "0", "LITELLM_CPP_SPEND_JOURNAL_INTERVAL_MS": "50"}

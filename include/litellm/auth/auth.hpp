@@ -10,12 +10,14 @@
 
 namespace litellm::auth {
 
-enum class Role { kProxyAdmin, kInternalUser, kAnonymous };
+enum class Role { kProxyAdmin, kInternalUser, kVirtualKey, kAnonymous };
 
 struct Identity {
   Role role = Role::kAnonymous;
   std::string api_key_hash;  // sha256 of the key; LiteLLM's `token`
   std::string user_id;       // "default_user_id" for the master key
+  std::string key;           // kVirtualKey: the key as sent, to be checked against the database
+  std::string user_role;     // the key owner's LiteLLM role (proxy_admin keys manage keys)
 };
 
 struct KeyLookup {
@@ -33,7 +35,8 @@ bool is_public_route(std::string_view path);
 class Authenticator {
  public:
   Authenticator(std::optional<std::string> master_key, std::optional<std::string> custom_header);
-  // Synchronous part of auth: master key and error cases. Virtual keys need the database.
+  // Synchronous part of auth: master key and error cases. Any other key comes back as
+  // kVirtualKey, to be looked up in the database by the caller.
   Result<Identity> authenticate(const HeaderViews& headers) const;
   bool open() const { return !master_key_; }
 

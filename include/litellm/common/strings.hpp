@@ -13,6 +13,8 @@ namespace litellm {
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
 std::string to_lower(std::string_view s);
+// The value of `key` in a query string ("a=1&b=2"), percent-decoded; empty when absent.
+std::string query_param(std::string_view query, std::string_view key);
 std::string_view trim(std::string_view s);
 
 // The process environment; nullopt when unset.

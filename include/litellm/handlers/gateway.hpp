@@ -18,6 +18,11 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace litellm::db {
+class Store;
+struct KeyInfo;
+}  // namespace litellm::db
+
 namespace litellm::handlers {
 
 struct GatewayOptions {
@@ -28,7 +33,8 @@ struct GatewayOptions {
 class Gateway final : public RequestHandler {
  public:
   Gateway(boost::asio::io_context& ioc, config::ConfigPtr config,
-          std::unique_ptr<router::Router> router, GatewayOptions options = {});
+          std::unique_ptr<router::Router> router, GatewayOptions options = {},
+          std::unique_ptr<db::Store> store = nullptr);
   ~Gateway();
 
   boost::asio::awaitable<void> handle(const HttpRequest& req, ResponseWriter& out) override;
@@ -36,11 +42,24 @@ class Gateway final : public RequestHandler {
   size_t in_flight() const { return in_flight_; }
   uint64_t served() const { return served_; }
   const config::Config& config() const { return *config_; }
+  db::Store* store() { return store_.get(); }
+  struct Caller;  // who is calling: identity and, for virtual keys, the key (handlers/caller.hpp)
 
  private:
   boost::asio::awaitable<void> handle_llm(const HttpRequest& req, ResponseWriter& out,
-                                          providers::Endpoint endpoint,
-                                          std::string_view path_model);
+                                          providers::Endpoint endpoint, std::string_view path_model,
+                                          Caller& caller);
+  // A virtual key: looked up (cache, else database) and checked (blocked, expired, budgets).
+  boost::asio::awaitable<Status> resolve_key(Caller& caller, bool llm_route);
+  // Per-request checks that need the body: model access, rpm/tpm/parallel limits.
+  Status admit(Caller& caller, const std::string& model);
+  void release(Caller& caller);
+  // Output tokens of a finished request, for tpm limits.
+  void on_tokens(Caller& caller, const providers::Usage& usage);
+  static bool is_management_route(std::string_view path);
+  boost::asio::awaitable<void> handle_management(const HttpRequest& req, ResponseWriter& out,
+                                                 const auth::Identity& who);
+  void forget_key(const std::string& token);
   boost::asio::awaitable<void> send_error(ResponseWriter& out, const Error& e,
                                           const HeaderBlock& extra);
   boost::asio::awaitable<void> handle_health(const HttpRequest& req, ResponseWriter& out);
@@ -53,6 +72,7 @@ class Gateway final : public RequestHandler {
   auth::Authenticator auth_;
   net::Client client_;
   GatewayOptions options_;
+  std::unique_ptr<db::Store> store_;
   size_t in_flight_ = 0;
   uint64_t served_ = 0;
 };

@@ -1,0 +1,152 @@
+// A worker's view of the database: virtual keys (cached), the spend journal and its batched
+// writer. Everything here runs on the worker's loop; database calls are asynchronous.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "litellm/common/error.hpp"
+#include "litellm/config/config.hpp"
+#include "litellm/db/pg.hpp"
+#include "litellm/db/schema.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace litellm::db {
+
+// A virtual key with what its checks need (the key row, its team, its user, its budget row).
+struct KeyInfo {
+  std::string token;  // SHA-256 of the key
+  std::string key_alias, key_name, user_id, team_id, org_id, team_alias, user_role;
+  bool blocked = false;
+  std::optional<double> expires;  // unix seconds
+  std::vector<std::string> models;
+  double spend = 0;
+  std::optional<double> max_budget;
+  std::optional<int64_t> rpm_limit, tpm_limit, max_parallel_requests;
+  bool has_team = false, team_blocked = false;
+  std::vector<std::string> team_models;
+  double team_spend = 0;
+  std::optional<double> team_max_budget;
+  std::optional<int64_t> team_rpm_limit, team_tpm_limit, team_max_parallel_requests;
+  bool has_user = false;
+  double user_spend = 0;
+  std::optional<double> user_max_budget;
+  std::optional<int64_t> user_rpm_limit, user_tpm_limit;
+  std::chrono::steady_clock::time_point loaded;
+};
+using KeyPtr = std::shared_ptr<KeyInfo>;
+
+// One request's spend record: a LiteLLM_SpendLogs row plus what the increments need.
+struct SpendRecord {
+  std::string request_id;
+  std::string call_type;  // acompletion, aembedding, atext_completion
+  std::string api_key;    // hashed
+  double spend = 0;
+  int64_t prompt_tokens = 0, completion_tokens = 0, total_tokens = 0;
+  double start_time = 0, end_time = 0, completion_start_time = 0;  // unix seconds
+  std::string model, model_id, model_group, custom_llm_provider, api_base;
+  std::string user, team_id, org_id, end_user, key_alias, team_alias;
+  std::string endpoint;
+  std::string session_id;
+  bool success = true;
+  // Failures (LiteLLM_ErrorLogs unless disable_error_logs).
+  std::string exception_type, exception_string, status_code;
+};
+
+struct StoreOptions {
+  DatabaseSettings db;
+  std::string journal_dir;  // where unflushed spend records wait (created if missing)
+  std::chrono::milliseconds journal_interval{1000};
+  std::chrono::milliseconds flush_interval{10000};  // proxy_batch_write_at (+ jitter)
+  std::chrono::milliseconds key_cache_ttl{60000};   // user_api_key_cache_ttl
+  bool disable_spend_logs = false;
+  bool disable_error_logs = false;
+  bool disable_spend_updates = false;
+  bool allow_requests_on_db_unavailable = false;
+};
+
+// Options from the config: general_settings and LiteLLM's environment variables.
+StoreOptions store_options(const config::Config& cfg, const DatabaseSettings& db);
+
+class Store {
+ public:
+  Store(boost::asio::io_context& ioc, StoreOptions options);
+  ~Store();
+
+  // Starts the journal and flush timers and claims journals left by dead workers.
+  void start();
+  // Flushes everything (graceful shutdown): journal to disk, then to the database, bounded by
+  // `budget`. What cannot be written stays in the journal for the next worker.
+  boost::asio::awaitable<void> drain(std::chrono::milliseconds budget);
+
+  // The key for a raw `sk-...` (cache, else database). nullptr when unknown; an Error when the
+  // database cannot be reached and the key is not cached.
+  boost::asio::awaitable<Result<KeyPtr>> find_key(const std::string& raw_key);
+  // Drops a key from this worker's cache (after update/delete/block).
+  void forget_key(const std::string& token);
+  void forget_all_keys();
+
+  // Records a finished request: updates the cached spend at once, journals the record.
+  void record(SpendRecord rec, const KeyPtr& key);
+
+  Pool& pool() { return pool_; }
+  const Catalog& catalog() const { return catalog_; }
+  bool catalog_loaded() const { return catalog_loaded_; }
+  boost::asio::awaitable<Status> load_catalog();
+  const StoreOptions& options() const { return options_; }
+  // Flushes now (tests and /spend/flush-like admin actions).
+  boost::asio::awaitable<Status> flush();
+  size_t journal_bytes() const { return journal_bytes_; }
+  bool db_reachable() const { return db_reachable_; }
+
+ private:
+  struct Segment {
+    std::string path;  // empty: in memory (no journal directory)
+    std::string data;
+  };
+  void write_journal();
+  void claim_orphans();
+  std::vector<Segment> closed_segments();
+  boost::asio::awaitable<Status> write_batch(const std::vector<std::string>& lines);
+  std::string batch_sql() const;
+  void schedule_flush(std::chrono::milliseconds after);
+  void schedule_journal();
+
+  boost::asio::io_context& ioc_;
+  StoreOptions options_;
+  Pool pool_;
+  Catalog catalog_;
+  bool catalog_loaded_ = false;
+  std::unordered_map<std::string, KeyPtr> keys_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> unknown_keys_;
+  std::string pending_;  // records not yet on disk, one JSON per line
+  std::vector<Segment> memory_segments_;
+  int segment_fd_ = -1;
+  std::string segment_path_;
+  uint64_t next_seq_ = 0;
+  size_t journal_bytes_ = 0;
+  bool flushing_ = false;
+  bool db_reachable_ = true;
+  bool stopped_ = false;
+  struct Timers;
+  std::unique_ptr<Timers> timers_;
+};
+
+// LiteLLM's duration strings: "30s", "30m", "30h", "30d", "2w", "1mo". Seconds; nullopt when
+// not parseable.
+std::optional<double> parse_duration(std::string_view s);
+// "2024-06-01T12:00:00.123000+00:00" (LiteLLM's JSON for datetimes) from unix seconds.
+std::string iso_utc(double unix_seconds);
+// Postgres TIMESTAMP(3) text ("2024-06-01 12:00:00.123" or ISO "T" form) to unix seconds (UTC).
+std::optional<double> parse_timestamp(std::string_view s);
+
+}  // namespace litellm::db

@@ -1,0 +1,586 @@
+// The worker's database state: the virtual-key cache and the spend journal with its batched,
+// idempotent writer (see docs/database.md for the guarantees).
+#include "litellm/db/store.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "litellm/common/crypto.hpp"
+#include "litellm/common/strings.hpp"
+#include "litellm/logging/log.hpp"
+
+namespace litellm::db {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kRowsPerStatement = 500;
+constexpr auto kUnknownKeyTtl = std::chrono::seconds(5);
+constexpr size_t kMaxCachedKeys = 100000;
+
+std::optional<double> num(const json& j, const char* k) {
+  auto it = j.find(k);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+std::optional<int64_t> integer(const json& j, const char* k) {
+  auto it = j.find(k);
+  if (it == j.end() || !it->is_number()) return std::nullopt;
+  return it->get<int64_t>();
+}
+std::string str(const json& j, const char* k) {
+  auto it = j.find(k);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+std::vector<std::string> strings(const json& j, const char* k) {
+  std::vector<std::string> out;
+  auto it = j.find(k);
+  if (it != j.end() && it->is_array())
+    for (const auto& v : *it)
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+KeyPtr key_from_row(const json& r) {
+  auto k = std::make_shared<KeyInfo>();
+  k->token = str(r, "token");
+  k->key_alias = str(r, "key_alias");
+  k->key_name = str(r, "key_name");
+  k->user_id = str(r, "user_id");
+  k->team_id = str(r, "team_id");
+  k->org_id = str(r, "organization_id");
+  k->blocked = r.value("blocked", json()).is_boolean() && r["blocked"].get<bool>();
+  if (auto e = str(r, "expires"); !e.empty()) k->expires = parse_timestamp(e);
+  k->models = strings(r, "models");
+  k->spend = num(r, "spend").value_or(0);
+  k->max_budget = num(r, "max_budget");
+  k->rpm_limit = integer(r, "rpm_limit");
+  k->tpm_limit = integer(r, "tpm_limit");
+  k->max_parallel_requests = integer(r, "max_parallel_requests");
+  // A budget row linked to the key overrides the key's own limits (LiteLLM's combined view).
+  if (auto b = num(r, "budget_max_budget")) k->max_budget = b;
+  if (auto b = integer(r, "budget_rpm_limit")) k->rpm_limit = b;
+  if (auto b = integer(r, "budget_tpm_limit")) k->tpm_limit = b;
+  if (auto b = integer(r, "budget_max_parallel_requests")) k->max_parallel_requests = b;
+  k->has_team = r.value("team_exists", false);
+  k->team_alias = str(r, "team_alias");
+  k->team_blocked = r.value("team_blocked", json()).is_boolean() && r["team_blocked"].get<bool>();
+  k->team_models = strings(r, "team_models");
+  k->team_spend = num(r, "team_spend").value_or(0);
+  k->team_max_budget = num(r, "team_max_budget");
+  k->team_rpm_limit = integer(r, "team_rpm_limit");
+  k->team_tpm_limit = integer(r, "team_tpm_limit");
+  k->team_max_parallel_requests = integer(r, "team_max_parallel_requests");
+  k->has_user = r.value("user_exists", false);
+  k->user_spend = num(r, "user_spend").value_or(0);
+  k->user_max_budget = num(r, "user_max_budget");
+  k->user_rpm_limit = integer(r, "user_rpm_limit");
+  k->user_tpm_limit = integer(r, "user_tpm_limit");
+  k->user_role = str(r, "user_role");
+  k->loaded = Clock::now();
+  return k;
+}
+
+const char* const kKeySql = R"(SELECT row_to_json(x)::text FROM (
+SELECT v.*, t.team_id IS NOT NULL AS team_exists, t.spend AS team_spend,
+  t.max_budget AS team_max_budget, t.tpm_limit AS team_tpm_limit, t.rpm_limit AS team_rpm_limit,
+  t.max_parallel_requests AS team_max_parallel_requests, t.models AS team_models,
+  t.blocked AS team_blocked, t.team_alias,
+  u.user_id IS NOT NULL AS user_exists, u.spend AS user_spend, u.max_budget AS user_max_budget,
+  u.tpm_limit AS user_tpm_limit, u.rpm_limit AS user_rpm_limit, u.user_role,
+  b.max_budget AS budget_max_budget, b.tpm_limit AS budget_tpm_limit,
+  b.rpm_limit AS budget_rpm_limit, b.max_parallel_requests AS budget_max_parallel_requests
+FROM "LiteLLM_VerificationToken" v
+LEFT JOIN "LiteLLM_TeamTable" t ON v.team_id = t.team_id
+LEFT JOIN "LiteLLM_UserTable" u ON v.user_id = u.user_id
+LEFT JOIN "LiteLLM_BudgetTable" b ON v.budget_id = b.budget_id
+WHERE v.token = $1) x)";
+
+std::string ts_text(double unix_seconds) {
+  time_t secs = static_cast<time_t>(unix_seconds);
+  int ms = static_cast<int>((unix_seconds - static_cast<double>(secs)) * 1000);
+  tm t{};
+  gmtime_r(&secs, &t);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%03d", t.tm_year + 1900,
+                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ms);
+  return buf;
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+std::vector<std::string> split_lines(std::string_view data) {
+  std::vector<std::string> out;
+  while (!data.empty()) {
+    size_t nl = data.find('\n');
+    std::string_view line = data.substr(0, nl);
+    if (!trim(line).empty()) out.emplace_back(line);
+    data.remove_prefix(nl == std::string_view::npos ? data.size() : nl + 1);
+  }
+  return out;
+}
+
+// spend-<pid>-<start>-<seq>.jsonl
+std::optional<pid_t> journal_pid(std::string_view name) {
+  if (!name.starts_with("spend-") || !name.ends_with(".jsonl")) return std::nullopt;
+  return static_cast<pid_t>(std::strtol(std::string(name.substr(6)).c_str(), nullptr, 10));
+}
+
+bool make_dirs(const std::string& path) {
+  for (size_t i = 1; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      std::string p = path.substr(0, i);
+      if (::mkdir(p.c_str(), 0700) != 0 && errno != EEXIST) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+struct Store::Timers {
+  explicit Timers(asio::io_context& ioc) : journal(ioc), flush(ioc) {}
+  asio::steady_timer journal;
+  asio::steady_timer flush;
+};
+
+StoreOptions store_options(const config::Config& cfg, const DatabaseSettings& db) {
+  StoreOptions o;
+  o.db = db;
+  const auto& gs = cfg.general_settings;
+  double batch = gs.proxy_batch_write_at;
+  if (!gs.raw.contains("proxy_batch_write_at"))
+    if (auto e = env("PROXY_BATCH_WRITE_AT")) batch = std::strtod(e->c_str(), nullptr);
+  // LiteLLM: proxy_batch_write_at + random.randint(0, 5), drawn once per process.
+  std::random_device rd;
+  batch += static_cast<double>(std::uniform_int_distribution<int>(0, 5)(rd));
+  if (auto e = env("LITELLM_CPP_SPEND_FLUSH_JITTER"); e && *e == "0")
+    batch = gs.proxy_batch_write_at;
+  o.flush_interval = std::chrono::milliseconds(static_cast<int64_t>(std::max(0.05, batch) * 1000));
+  o.key_cache_ttl =
+      std::chrono::milliseconds(static_cast<int64_t>(gs.user_api_key_cache_ttl * 1000));
+  o.disable_spend_logs = gs.disable_spend_logs;
+  o.disable_error_logs = gs.disable_error_logs;
+  o.allow_requests_on_db_unavailable = gs.allow_requests_on_db_unavailable;
+  if (auto it = gs.raw.find("disable_spend_updates"); it != gs.raw.end() && it->is_boolean())
+    o.disable_spend_updates = it->get<bool>();
+  if (auto ms = env("LITELLM_CPP_SPEND_JOURNAL_INTERVAL_MS"))
+    o.journal_interval = std::chrono::milliseconds(std::max(10L, std::atol(ms->c_str())));
+  if (auto dir = env("LITELLM_CPP_SPEND_JOURNAL_DIR"); dir && !dir->empty()) {
+    o.journal_dir = *dir;
+  } else {
+    // One directory per database, so that instances on other databases never claim our files.
+    std::string tmp = env("TMPDIR").value_or("/tmp");
+    o.journal_dir = tmp + "/litellm-cpp-spend/" + sha256_hex(db.conninfo).substr(0, 16);
+  }
+  return o;
+}
+
+Store::Store(asio::io_context& ioc, StoreOptions options)
+    : ioc_(ioc),
+      options_(std::move(options)),
+      pool_(ioc,
+            Pool::Options{
+                options_.db.conninfo, options_.db.pool_limit,
+                std::chrono::milliseconds(
+                    int64_t(std::min(options_.db.connect_timeout_seconds, 30.0) * 1000)),
+                std::chrono::milliseconds(60000),
+                std::chrono::milliseconds(int64_t(options_.db.pool_timeout_seconds * 1000))}),
+      timers_(std::make_unique<Timers>(ioc)) {
+  if (!options_.journal_dir.empty() && !make_dirs(options_.journal_dir)) {
+    LOG_ERROR("spend journal directory {} unusable ({}); unflushed spend is kept in memory only",
+              options_.journal_dir, std::strerror(errno));
+    options_.journal_dir.clear();
+  }
+}
+
+Store::~Store() {
+  stopped_ = true;
+  if (segment_fd_ >= 0) ::close(segment_fd_);
+}
+
+void Store::start() {
+  asio::co_spawn(
+      ioc_,
+      [this]() -> asio::awaitable<void> {
+        if (auto st = co_await load_catalog(); !st)
+          LOG_WARN("database catalog not loaded yet: {}", st.error().message);
+      },
+      asio::detached);
+  schedule_journal();
+  schedule_flush(options_.flush_interval);
+}
+
+asio::awaitable<Status> Store::load_catalog() {
+  auto cols = co_await pool_.query(kCatalogSql);
+  if (!cols) co_return cols.error();
+  auto keys = co_await pool_.query(kUpsertKeysSql);
+  if (!keys) co_return keys.error();
+  Catalog c;
+  for (int r = 0; r < cols->rows(); ++r)
+    c.columns[std::string(cols->get(r, 0))].insert(std::string(cols->get(r, 1)));
+  // Several unique indexes on one table would list their columns one after another; the
+  // first index wins (LiteLLM has one).
+  std::string last_table;
+  for (int r = 0; r < keys->rows(); ++r) {
+    std::string t(keys->get(r, 0)), col(keys->get(r, 1));
+    auto& v = c.upsert_keys[t];
+    if (std::find(v.begin(), v.end(), col) == v.end()) v.push_back(col);
+  }
+  catalog_ = std::move(c);
+  catalog_loaded_ = true;
+  co_return Ok{};
+}
+
+void Store::schedule_journal() {
+  timers_->journal.expires_after(options_.journal_interval);
+  timers_->journal.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    write_journal();
+    schedule_journal();
+  });
+}
+
+void Store::schedule_flush(std::chrono::milliseconds after) {
+  timers_->flush.expires_after(after);
+  timers_->flush.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    asio::co_spawn(
+        ioc_,
+        [this]() -> asio::awaitable<void> {
+          auto st = co_await flush();
+          // After a failure retry sooner, but never hammer the server.
+          auto next = options_.flush_interval;
+          if (!st) next = std::min(next, std::chrono::milliseconds(5000));
+          if (!stopped_) schedule_flush(next);
+        },
+        asio::detached);
+  });
+}
+
+asio::awaitable<Result<KeyPtr>> Store::find_key(const std::string& raw_key) {
+  const std::string token = sha256_hex(raw_key);
+  const auto now = Clock::now();
+  auto it = keys_.find(token);
+  if (it != keys_.end() && now - it->second->loaded < options_.key_cache_ttl) co_return it->second;
+  if (auto u = unknown_keys_.find(token); u != unknown_keys_.end()) {
+    if (now - u->second < kUnknownKeyTtl) co_return KeyPtr{};
+    unknown_keys_.erase(u);
+  }
+  auto r = co_await pool_.query(kKeySql, params(token));
+  if (!r) {
+    db_reachable_ = !is_connection_error(r.error());
+    // Database unreachable: a key we knew keeps working (LiteLLM serves cached keys too).
+    if (it != keys_.end()) co_return it->second;
+    co_return r.error();
+  }
+  db_reachable_ = true;
+  if (r->rows() == 0) {
+    if (unknown_keys_.size() > kMaxCachedKeys) unknown_keys_.clear();
+    unknown_keys_[token] = now;
+    keys_.erase(token);
+    co_return KeyPtr{};
+  }
+  auto row = json::parse(r->get(0, 0), nullptr, false);
+  if (row.is_discarded()) co_return Error::make(ErrorKind::kInternalServer, 500, "bad key row");
+  KeyPtr k = key_from_row(row);
+  if (it != keys_.end()) {
+    // Spend recorded here but not yet flushed stays counted until the database has it.
+    k->spend = std::max(k->spend, it->second->spend);
+    k->team_spend = std::max(k->team_spend, it->second->team_spend);
+    k->user_spend = std::max(k->user_spend, it->second->user_spend);
+  }
+  if (keys_.size() > kMaxCachedKeys) keys_.clear();
+  keys_[token] = k;
+  co_return k;
+}
+
+void Store::forget_key(const std::string& token) {
+  keys_.erase(token);
+  unknown_keys_.erase(token);
+}
+
+void Store::forget_all_keys() {
+  keys_.clear();
+  unknown_keys_.clear();
+}
+
+void Store::record(SpendRecord rec, const KeyPtr& key) {
+  if (options_.disable_spend_updates) return;
+  if (key && rec.spend > 0) {
+    key->spend += rec.spend;
+    key->team_spend += rec.spend;
+    key->user_spend += rec.spend;
+  }
+  const bool log_row = !options_.disable_spend_logs;
+  const bool error_row = !rec.success && !options_.disable_error_logs;
+  json usage = {{"prompt_tokens", rec.prompt_tokens},
+                {"completion_tokens", rec.completion_tokens},
+                {"total_tokens", rec.total_tokens}};
+  json metadata = {
+      {"user_api_key", rec.api_key},
+      {"user_api_key_alias", rec.key_alias.empty() ? json() : json(rec.key_alias)},
+      {"user_api_key_team_id", rec.team_id.empty() ? json() : json(rec.team_id)},
+      {"user_api_key_org_id", rec.org_id.empty() ? json() : json(rec.org_id)},
+      {"user_api_key_user_id", rec.user.empty() ? json() : json(rec.user)},
+      {"user_api_key_team_alias", rec.team_alias.empty() ? json() : json(rec.team_alias)},
+      {"spend_logs_metadata", nullptr},
+      {"requester_ip_address", nullptr},
+      {"status", std::string(rec.success ? "success" : "failure")},
+      {"usage_object", usage},
+      {"additional_usage_values", json::object()}};
+  if (!rec.success)
+    metadata["error_information"] = {{"error_code", rec.status_code},
+                                     {"error_class", rec.exception_type},
+                                     {"llm_provider", rec.custom_llm_provider},
+                                     {"error_message", rec.exception_string}};
+  const double duration_ms = (rec.end_time - rec.start_time) * 1000;
+  json j = {{"request_id", rec.request_id},
+            {"call_type", rec.call_type},
+            {"api_key", rec.api_key},
+            {"spend", rec.spend},
+            {"total_tokens", rec.total_tokens},
+            {"prompt_tokens", rec.prompt_tokens},
+            {"completion_tokens", rec.completion_tokens},
+            {"startTime", ts_text(rec.start_time)},
+            {"endTime", ts_text(rec.end_time)},
+            {"completionStartTime",
+             ts_text(rec.completion_start_time > 0 ? rec.completion_start_time : rec.end_time)},
+            {"model", rec.model},
+            {"model_id", rec.model_id},
+            {"model_group", rec.model_group},
+            {"custom_llm_provider", rec.custom_llm_provider},
+            {"api_base", rec.api_base},
+            {"user", rec.user},
+            {"metadata", metadata},
+            {"cache_hit", "False"},
+            {"cache_key", "Cache OFF"},
+            {"request_tags", json::array()},
+            {"team_id", rec.team_id},
+            {"organization_id", rec.org_id},
+            {"end_user", rec.end_user},
+            {"session_id", rec.session_id},
+            {"status", std::string(rec.success ? "success" : "failure")},
+            {"request_duration_ms", static_cast<int64_t>(duration_ms)},
+            {"litellm_call_id", rec.session_id},
+            {"date", ts_text(rec.start_time).substr(0, 10)},
+            {"endpoint", rec.endpoint},
+            {"log", log_row},
+            {"success", rec.success},
+            {"error_row", error_row},
+            {"error_id", error_row ? uuid4() : std::string()},
+            {"exception_type", rec.exception_type},
+            {"exception_string", rec.exception_string},
+            {"status_code", rec.status_code}};
+  pending_ += j.dump();
+  pending_ += '\n';
+}
+
+void Store::write_journal() {
+  if (pending_.empty()) return;
+  if (options_.journal_dir.empty()) {
+    memory_segments_.push_back({"", std::move(pending_)});
+    pending_.clear();
+    return;
+  }
+  if (segment_fd_ < 0) {
+    static const auto started = std::chrono::system_clock::now().time_since_epoch().count();
+    segment_path_ = options_.journal_dir + "/spend-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(started) + "-" + std::to_string(next_seq_++) + ".jsonl";
+    segment_fd_ = ::open(segment_path_.c_str(), O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
+    if (segment_fd_ < 0) {
+      LOG_ERROR("spend journal {}: {}; keeping records in memory", segment_path_,
+                std::strerror(errno));
+      memory_segments_.push_back({"", std::move(pending_)});
+      pending_.clear();
+      return;
+    }
+  }
+  if (!write_all(segment_fd_, pending_)) {
+    LOG_ERROR("spend journal write failed: {}; keeping records in memory", std::strerror(errno));
+    memory_segments_.push_back({"", std::move(pending_)});
+  } else {
+    journal_bytes_ += pending_.size();
+  }
+  pending_.clear();
+}
+
+void Store::claim_orphans() {
+  if (options_.journal_dir.empty()) return;
+  DIR* d = ::opendir(options_.journal_dir.c_str());
+  if (!d) return;
+  const pid_t me = ::getpid();
+  std::vector<std::string> names;
+  while (auto* e = ::readdir(d)) names.emplace_back(e->d_name);
+  ::closedir(d);
+  for (const auto& name : names) {
+    auto pid = journal_pid(name);
+    if (!pid || *pid == me) continue;
+    if (::kill(*pid, 0) == 0 || errno != ESRCH) continue;  // its worker still runs
+    std::string to = options_.journal_dir + "/spend-" + std::to_string(me) + "-claimed-" +
+                     std::to_string(next_seq_++) + "-" + name;
+    if (::rename((options_.journal_dir + "/" + name).c_str(), to.c_str()) == 0)
+      LOG_INFO("claimed spend journal {} of exited worker {}", name, *pid);
+  }
+}
+
+std::vector<Store::Segment> Store::closed_segments() {
+  std::vector<Segment> out = std::move(memory_segments_);
+  memory_segments_.clear();
+  if (options_.journal_dir.empty()) return out;
+  DIR* d = ::opendir(options_.journal_dir.c_str());
+  if (!d) return out;
+  const pid_t me = ::getpid();
+  std::vector<std::string> names;
+  while (auto* e = ::readdir(d)) {
+    auto pid = journal_pid(e->d_name);
+    if (pid && *pid == me) names.emplace_back(e->d_name);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    std::string path = options_.journal_dir + "/" + n;
+    if (path == segment_path_ && segment_fd_ >= 0) continue;
+    if (auto data = read_file(path)) out.push_back({path, std::move(*data)});
+  }
+  return out;
+}
+
+asio::awaitable<Status> Store::flush() {
+  if (flushing_) co_return Ok{};
+  flushing_ = true;
+  struct Reset {
+    bool& f;
+    ~Reset() { f = false; }
+  } reset{flushing_};
+  write_journal();
+  if (segment_fd_ >= 0) {  // new records go to a new segment while this one is written
+    ::close(segment_fd_);
+    segment_fd_ = -1;
+    segment_path_.clear();
+  }
+  claim_orphans();
+  auto segments = closed_segments();
+  if (segments.empty()) co_return Ok{};
+  if (!catalog_loaded_) {
+    if (auto st = co_await load_catalog(); !st) {
+      db_reachable_ = false;
+      for (auto& s : segments)
+        if (s.path.empty()) memory_segments_.push_back(std::move(s));
+      co_return st.error();
+    }
+  }
+  Status result = Ok{};
+  for (size_t i = 0; i < segments.size(); ++i) {
+    auto& seg = segments[i];
+    auto lines = split_lines(seg.data);
+    size_t done = 0;
+    while (done < lines.size()) {
+      size_t n = std::min(kRowsPerStatement, lines.size() - done);
+      std::vector<std::string> chunk(lines.begin() + done, lines.begin() + done + n);
+      auto st = co_await write_batch(chunk);
+      if (!st) {
+        result = st.error();
+        break;
+      }
+      done += n;
+    }
+    if (done == lines.size()) {
+      if (!seg.path.empty()) {
+        ::unlink(seg.path.c_str());
+        journal_bytes_ -= std::min(journal_bytes_, seg.data.size());
+      }
+      continue;
+    }
+    // Keep what was not written (and the later segments) for the next flush.
+    std::string rest;
+    for (size_t k = done; k < lines.size(); ++k) rest += lines[k] + "\n";
+    const bool connection = is_connection_error(result.error());
+    if (!connection) {
+      LOG_ERROR("spend batch rejected by the database: {}; records kept in {}",
+                result.error().message, seg.path.empty() ? "memory" : seg.path + ".rejected");
+    }
+    if (seg.path.empty()) {
+      memory_segments_.push_back({"", std::move(rest)});
+    } else {
+      int fd = ::open((seg.path + ".tmp").c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+      if (fd >= 0 && write_all(fd, rest)) {
+        ::close(fd);
+        ::rename((seg.path + ".tmp").c_str(),
+                 (connection ? seg.path : seg.path + ".rejected").c_str());
+        if (!connection) ::unlink(seg.path.c_str());
+      } else if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+    if (!connection) continue;  // a bad record must not hold back the rest
+    db_reachable_ = false;
+    for (size_t k = i + 1; k < segments.size(); ++k)
+      if (segments[k].path.empty()) memory_segments_.push_back(std::move(segments[k]));
+    co_return result;
+  }
+  db_reachable_ = true;
+  co_return result;
+}
+
+asio::awaitable<void> Store::drain(std::chrono::milliseconds budget) {
+  stopped_ = true;
+  timers_->journal.cancel();
+  timers_->flush.cancel();
+  write_journal();
+  if (budget.count() > 0 && db_reachable_) (void)co_await flush();
+  if (!memory_segments_.empty())
+    LOG_WARN("{} spend segment(s) could not be written and have no journal; they are lost",
+             memory_segments_.size());
+}
+
+asio::awaitable<Status> Store::write_batch(const std::vector<std::string>& lines) {
+  std::string array = "[";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i) array += ',';
+    array += lines[i];
+  }
+  array += ']';
+  auto r = co_await pool_.query(batch_sql(), params(array));
+  if (!r) co_return r.error();
+  co_return Ok{};
+}
+
+}  // namespace litellm::db
