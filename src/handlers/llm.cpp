@@ -142,7 +142,7 @@ db::SpendRecord spend_record(const Gateway::Caller& caller, const CallContext& c
 }
 
 void fill_deployment(db::SpendRecord& r, const router::RoutedDeployment& dep) {
-  r.model = dep.config->provider_model;
+  r.model = dep.provider_model;
   r.model_id = dep.config->info.id;
   r.custom_llm_provider = dep.provider->info().name;
   r.api_base = strip_query(dep.api_base);
@@ -150,7 +150,8 @@ void fill_deployment(db::SpendRecord& r, const router::RoutedDeployment& dep) {
 
 double cost_of(const router::RoutedDeployment& dep, const providers::Usage& u) {
   if (!u.present) return 0;
-  return pricing::request_cost(*dep.config, "", {u.prompt_tokens, u.completion_tokens, 0});
+  return pricing::request_cost(*dep.config, dep.provider->info().name, dep.provider_model, "",
+                               {u.prompt_tokens, u.completion_tokens, 0});
 }
 
 void fill_usage(db::SpendRecord& r, const providers::Usage& u, double cost) {
@@ -203,6 +204,7 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     if (store_) {
       auto rec = spend_record(caller, ctx, call_id, started_unix, req.path);
       rec.success = false;
+      if (ctx.last_deployment) fill_deployment(rec, *ctx.last_deployment);
       rec.exception_type = error_kind_name(result.error().kind);
       rec.exception_string = result.error().message;
       rec.status_code = std::to_string(result.error().status);

@@ -201,6 +201,7 @@ Result<Outcome> LlmCall::mock_outcome(const router::Candidate& c, const config::
 asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
                                                   const std::string& group) {
   const auto& dep = *cand.deployment;
+  ctx_.last_deployment = &dep;
   if (ctx_.track) router_.on_start(dep);
   auto fail = [&](Error e) -> Error {
     if (ctx_.track && router_.on_failure(dep, e))

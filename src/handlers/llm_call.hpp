@@ -37,6 +37,7 @@ struct CallContext {
   int attempted_retries = 0;
   int max_retries = 0;
   int attempted_fallbacks = 0;
+  const router::RoutedDeployment* last_deployment = nullptr;  // the last one tried
 };
 
 // A successful attempt, ready to be sent.

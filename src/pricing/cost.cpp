@@ -158,8 +158,8 @@ std::optional<Prices> lookup(std::string_view provider, std::string_view model) 
   return std::nullopt;
 }
 
-double request_cost(const config::Deployment& d, std::string_view response_model,
-                    const Tokens& tokens) {
+double request_cost(const config::Deployment& d, std::string_view provider, std::string_view model,
+                    std::string_view response_model, const Tokens& tokens) {
   std::optional<Prices> p;
   const auto& params = d.params;
   auto info_price = [&](const char* k) { return number(d.info.raw, k); };
@@ -172,15 +172,15 @@ double request_cost(const config::Deployment& d, std::string_view response_model
   } else {
     if (d.info.base_model) {
       std::string_view base = *d.info.base_model;
-      std::string_view prov = d.provider;
+      std::string_view prov = provider;
       if (auto slash = base.find('/'); slash != std::string_view::npos) {
         prov = base.substr(0, slash);
         base = base.substr(slash + 1);
       }
       p = lookup(prov, base);
     }
-    if (!p && !response_model.empty()) p = lookup(d.provider, response_model);
-    if (!p) p = lookup(d.provider, d.provider_model);
+    if (!p && !response_model.empty()) p = lookup(provider, response_model);
+    if (!p) p = lookup(provider, model);
   }
   if (!p) return 0;
   const int64_t cached = std::min(tokens.cached, tokens.prompt);

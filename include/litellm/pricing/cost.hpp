@@ -28,8 +28,9 @@ std::optional<Prices> lookup(std::string_view provider, std::string_view model);
 
 // LiteLLM's _select_model_name_for_cost_calc order: deployment prices, model_info.base_model,
 // the model the provider reports, the deployment's model. 0 when nothing matches.
-double request_cost(const config::Deployment& d, std::string_view response_model,
-                    const Tokens& tokens);
+// `provider` and `model` are the deployment's resolved provider and upstream model name.
+double request_cost(const config::Deployment& d, std::string_view provider, std::string_view model,
+                    std::string_view response_model, const Tokens& tokens);
 
 // Parses a LiteLLM price map; entries merge over the current table (tests, reload).
 bool load_price_map(std::string_view json_text, std::string* error = nullptr);
