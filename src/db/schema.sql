@@ -321,13 +321,13 @@ CREATE TABLE "LiteLLM_SpendLogs" (
   session_id TEXT,
   status TEXT,
   mcp_namespaced_tool_name TEXT,
+  organization_id TEXT,
   agent_id TEXT,
   request_duration_ms INTEGER,
   created_at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP NOT NULL,
   updated_at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP NOT NULL,
   litellm_call_id TEXT,
   billing_agent_id TEXT,
-  organization_id TEXT,
   CONSTRAINT "LiteLLM_SpendLogs_pkey" PRIMARY KEY (request_id)
 );
 CREATE TABLE "LiteLLM_ErrorLogs" (
