@@ -237,6 +237,8 @@ Result<SchemaReport> prepare_schema(const DatabaseSettings& db, bool allow_updat
              c.error().message);
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
+  // One instance at a time (several hosts may start together); released with the connection.
+  if (auto lock = conn->exec("SELECT pg_advisory_lock(7283917501)"); !lock) return lock.error();
   auto present = conn->exec(kCatalogSql);
   if (!present) return present.error();
   std::set<std::string> tables;
