@@ -69,6 +69,7 @@ KeyPtr key_from_row(const json& r) {
   k->org_id = str(r, "organization_id");
   k->blocked = r.value("blocked", json()).is_boolean() && r["blocked"].get<bool>();
   if (auto e = str(r, "expires"); !e.empty()) k->expires = parse_timestamp(e);
+  if (auto e = str(r, "budget_reset_at"); !e.empty()) k->budget_reset_at = parse_timestamp(e);
   k->models = strings(r, "models");
   k->spend = num(r, "spend").value_or(0);
   k->max_budget = num(r, "max_budget");
@@ -176,9 +177,10 @@ bool make_dirs(const std::string& path) {
 }  // namespace
 
 struct Store::Timers {
-  explicit Timers(asio::io_context& ioc) : journal(ioc), flush(ioc) {}
+  explicit Timers(asio::io_context& ioc) : journal(ioc), flush(ioc), reset(ioc) {}
   asio::steady_timer journal;
   asio::steady_timer flush;
+  asio::steady_timer reset;
 };
 
 StoreOptions store_options(const config::Config& cfg, const DatabaseSettings& db) {
@@ -201,6 +203,8 @@ StoreOptions store_options(const config::Config& cfg, const DatabaseSettings& db
   o.allow_requests_on_db_unavailable = gs.allow_requests_on_db_unavailable;
   if (auto it = gs.raw.find("disable_spend_updates"); it != gs.raw.end() && it->is_boolean())
     o.disable_spend_updates = it->get<bool>();
+  if (auto ms = env("LITELLM_CPP_BUDGET_RESET_INTERVAL_MS"))
+    o.budget_reset_interval = std::chrono::milliseconds(std::max(10L, std::atol(ms->c_str())));
   if (auto ms = env("LITELLM_CPP_SPEND_JOURNAL_INTERVAL_MS"))
     o.journal_interval = std::chrono::milliseconds(std::max(10L, std::atol(ms->c_str())));
   if (auto dir = env("LITELLM_CPP_SPEND_JOURNAL_DIR"); dir && !dir->empty()) {
@@ -246,6 +250,56 @@ void Store::start() {
       asio::detached);
   schedule_journal();
   schedule_flush(options_.flush_interval);
+  schedule_resets();
+}
+
+void Store::schedule_resets() {
+  timers_->reset.expires_after(options_.budget_reset_interval);
+  timers_->reset.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    asio::co_spawn(
+        ioc_,
+        [this]() -> asio::awaitable<void> {
+          auto r = co_await reset_budgets();
+          if (!r) LOG_WARN("budget reset failed: {}", r.error().message);
+          if (!stopped_) schedule_resets();
+        },
+        asio::detached);
+  });
+}
+
+asio::awaitable<Result<bool>> Store::reset_budgets() {
+  if (!catalog_loaded_)
+    if (auto st = co_await load_catalog(); !st) co_return st.error();
+  // The next period starts where the old one ended is LiteLLM's rule for keys created with a
+  // duration; here every table uses now + duration (docs/database.md).
+  static const char* const kInterval =
+      "CASE WHEN budget_duration ~ '^[0-9]+mo$' THEN (substring(budget_duration from '^[0-9]+') "
+      "|| ' months')::interval WHEN budget_duration ~ '^[0-9]+[smhdw]?$' THEN "
+      "(substring(budget_duration from '^[0-9]+') || CASE substring(budget_duration from "
+      "'[smhdw]$') WHEN 'm' THEN ' minutes' WHEN 'h' THEN ' hours' WHEN 'd' THEN ' days' WHEN "
+      "'w' THEN ' weeks' ELSE ' seconds' END)::interval ELSE interval '1 day' END";
+  bool any = false;
+  for (const char* table :
+       {"LiteLLM_VerificationToken", "LiteLLM_UserTable", "LiteLLM_TeamTable"}) {
+    if (!catalog_.has(table, "budget_reset_at") || !catalog_.has(table, "budget_duration"))
+      continue;
+    std::string sql = std::string("UPDATE ") + quote_ident(table) +
+                      " SET spend = 0, budget_reset_at = (now() AT TIME ZONE 'utc') + " +
+                      kInterval +
+                      " WHERE budget_reset_at < (now() AT TIME ZONE 'utc') AND budget_duration "
+                      "IS NOT NULL AND budget_duration NOT IN ('', 'None', 'null')";
+    if (std::string_view(table) == "LiteLLM_VerificationToken")
+      sql += " AND (expires IS NULL OR expires > (now() AT TIME ZONE 'utc'))";
+    auto r = co_await pool_.query(sql);
+    if (!r) co_return r.error();
+    if (r->affected() > 0) {
+      any = true;
+      LOG_INFO("budget period ended for {} row(s) of {}: spend reset", r->affected(), table);
+    }
+  }
+  if (any) forget_all_keys();
+  co_return any;
 }
 
 asio::awaitable<Status> Store::load_catalog() {
@@ -321,15 +375,20 @@ asio::awaitable<Result<KeyPtr>> Store::find_key(const std::string& raw_key) {
   auto row = json::parse(r->get(0, 0), nullptr, false);
   if (row.is_discarded()) co_return Error::make(ErrorKind::kInternalServer, 500, "bad key row");
   KeyPtr k = key_from_row(row);
-  if (it != keys_.end()) {
-    // Spend recorded here but not yet flushed stays counted until the database has it.
-    k->spend = std::max(k->spend, it->second->spend);
-    k->team_spend = std::max(k->team_spend, it->second->team_spend);
-    k->user_spend = std::max(k->user_spend, it->second->user_spend);
-  }
+  // Spend recorded here but not yet in the database stays counted.
+  k->spend += unflushed("k:" + k->token);
+  if (!k->team_id.empty()) k->team_spend += unflushed("t:" + k->team_id);
+  if (!k->user_id.empty()) k->user_spend += unflushed("u:" + k->user_id);
   if (keys_.size() > kMaxCachedKeys) keys_.clear();
   keys_[token] = k;
   co_return k;
+}
+
+double Store::unflushed(const std::string& id) const {
+  double v = 0;
+  if (auto it = unflushed_.find(id); it != unflushed_.end()) v += it->second;
+  if (auto it = in_flush_.find(id); it != in_flush_.end()) v += it->second;
+  return v;
 }
 
 void Store::forget_key(const std::string& token) {
@@ -348,6 +407,11 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
     key->spend += rec.spend;
     key->team_spend += rec.spend;
     key->user_spend += rec.spend;
+  }
+  if (rec.spend > 0) {
+    unflushed_["k:" + rec.api_key] += rec.spend;
+    if (!rec.team_id.empty()) unflushed_["t:" + rec.team_id] += rec.spend;
+    if (!rec.user.empty()) unflushed_["u:" + rec.user] += rec.spend;
   }
   const bool log_row = !options_.disable_spend_logs;
   const bool error_row = !rec.success && !options_.disable_error_logs;
@@ -499,6 +563,18 @@ asio::awaitable<Status> Store::flush() {
   claim_orphans();
   auto segments = closed_segments();
   if (segments.empty()) co_return Ok{};
+  // The deltas of the records being written; back to unflushed_ unless all of them land.
+  for (auto& [id, v] : unflushed_) in_flush_[id] += v;
+  unflushed_.clear();
+  struct Deltas {
+    Store& s;
+    bool done = false;
+    ~Deltas() {
+      if (!done)
+        for (auto& [id, v] : s.in_flush_) s.unflushed_[id] += v;
+      s.in_flush_.clear();
+    }
+  } deltas{*this};
   if (!catalog_loaded_) {
     if (auto st = co_await load_catalog(); !st) {
       db_reachable_ = false;
@@ -557,6 +633,7 @@ asio::awaitable<Status> Store::flush() {
     co_return result;
   }
   db_reachable_ = true;
+  deltas.done = static_cast<bool>(result);
   co_return result;
 }
 
@@ -564,6 +641,7 @@ asio::awaitable<void> Store::drain(std::chrono::milliseconds budget) {
   stopped_ = true;
   timers_->journal.cancel();
   timers_->flush.cancel();
+  timers_->reset.cancel();
   write_journal();
   if (budget.count() > 0 && db_reachable_) (void)co_await flush();
   if (!memory_segments_.empty())

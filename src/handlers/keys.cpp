@@ -16,6 +16,8 @@ namespace asio = boost::asio;
 
 namespace {
 
+const std::string kKeyEpoch = "keys:epoch";
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -74,6 +76,11 @@ asio::awaitable<Status> Gateway::resolve_key(Caller& caller, bool llm_route) {
         401, "LiteLLM Virtual Key expected. Received=" + masked + ", expected to start with 'sk-'.",
         "auth_error");
   }
+  // Any worker's key, user or team change bumps a host-wide epoch: drop this worker's cache.
+  if (const int64_t epoch = router_->state().usage(kKeyEpoch, 0).requests; epoch != key_epoch_) {
+    store_->forget_all_keys();
+    key_epoch_ = epoch;
+  }
   auto found = co_await store_->find_key(raw);
   if (!found) {
     if (store_->options().allow_requests_on_db_unavailable &&
@@ -119,7 +126,9 @@ asio::awaitable<Status> Gateway::resolve_key(Caller& caller, bool llm_route) {
                                " is blocked. Update via `/team/unblock` if you're an admin.",
                            "auth_error");
   if (!llm_route) co_return Ok{};
-  if (k->max_budget && k->spend >= *k->max_budget) {
+  // A budget period that ended (the reset job may not have run yet) no longer binds.
+  const bool period_over = k->budget_reset_at && *k->budget_reset_at <= now;
+  if (k->max_budget && k->spend >= *k->max_budget && !period_over) {
     std::string who =
         k->key_alias.empty() ? "sk-..." + last4(raw) : k->key_alias + " (sk-..." + last4(raw) + ")";
     co_return budget_exceeded("Budget has been exceeded! Key=" + who +
@@ -216,6 +225,8 @@ Status Gateway::admit(Caller& caller, const std::string& model) {
   }
   return Ok{};
 }
+
+void Gateway::bump_key_epoch() { router_->state().add_usage(kKeyEpoch, 0, 1, 0); }
 
 void Gateway::release(Caller& caller) {
   for (const auto& id : caller.parallel_ids) router_->state().add_usage(id, 0, -1, 0);

@@ -542,6 +542,7 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
       co_await send_error(out, r.error(), {});
       co_return;
     }
+    if (req.method == "POST") bump_key_epoch();  // every worker re-reads changed keys
     co_await out.send(200, base.str(), r->dump());
   };
   const std::string path(req.path);

@@ -211,3 +211,34 @@ def test_no_database_keeps_litellms_answers(start_proxy, mock):
     with pytest.raises(openai.BadRequestError) as e:
         chat(proxy, "sk-some-virtual-key")
     assert e.value.body["message"] == "No connected db."
+
+
+def test_budget_period_resets(start_proxy, mock, pg):
+    server, name, url = pg
+    proxy = start_proxy(db_config(mock, url), env=dict(DB_ENV, LITELLM_CPP_BUDGET_RESET_INTERVAL_MS="200"))
+    key = post(proxy, "/key/generate", {"max_budget": 1, "spend": 5, "budget_duration": "2s"}).json()["key"]
+    with pytest.raises(openai.RateLimitError):
+        chat(proxy, key)
+    time.sleep(2.3)
+    assert chat(proxy, key).choices  # a new budget period
+    rows = server.wait_until('SELECT spend < 1, budget_reset_at > now() AT TIME ZONE \'utc\' '
+                             'FROM "LiteLLM_VerificationToken"', name, lambda r: r == [["t", "t"]])
+    assert rows == [["t", "t"]]
+
+
+def raw_chat(proxy, key):
+    # A new connection per request, so that requests land on every worker.
+    return requests.post(proxy.base + "/v1/chat/completions", timeout=10,
+                         headers={"Authorization": f"Bearer {key}", "Connection": "close"},
+                         json={"model": "gpt-mock", "messages": [{"role": "user", "content": "hi"}]})
+
+
+def test_block_takes_effect_on_every_worker(start_proxy, mock, pg):
+    server, name, url = pg
+    proxy = start_proxy(db_config(mock, url), env=DB_ENV, args=("--num_workers", "2"))
+    key = post(proxy, "/key/generate", {}).json()["key"]
+    assert [raw_chat(proxy, key).status_code for _ in range(20)] == [200] * 20  # cached by both workers
+    assert post(proxy, "/key/block", {"key": key}).status_code == 200
+    assert [raw_chat(proxy, key).status_code for _ in range(20)] == [401] * 20
+    assert post(proxy, "/key/unblock", {"key": key}).status_code == 200
+    assert [raw_chat(proxy, key).status_code for _ in range(20)] == [200] * 20

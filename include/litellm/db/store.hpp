@@ -27,7 +27,8 @@ struct KeyInfo {
   std::string token;  // SHA-256 of the key
   std::string key_alias, key_name, user_id, team_id, org_id, team_alias, user_role;
   bool blocked = false;
-  std::optional<double> expires;  // unix seconds
+  std::optional<double> expires;          // unix seconds
+  std::optional<double> budget_reset_at;  // unix seconds; past it the budget period is over
   std::vector<std::string> models;
   double spend = 0;
   std::optional<double> max_budget;
@@ -68,6 +69,7 @@ struct StoreOptions {
   std::chrono::milliseconds journal_interval{1000};
   std::chrono::milliseconds flush_interval{10000};  // proxy_batch_write_at (+ jitter)
   std::chrono::milliseconds key_cache_ttl{60000};   // user_api_key_cache_ttl
+  std::chrono::milliseconds budget_reset_interval{60000};
   bool disable_spend_logs = false;
   bool disable_error_logs = false;
   bool disable_spend_updates = false;
@@ -107,6 +109,9 @@ class Store {
   boost::asio::awaitable<Status> flush();
   size_t journal_bytes() const { return journal_bytes_; }
   bool db_reachable() const { return db_reachable_; }
+  // Sets spend to 0 where a budget period ended (keys, users, teams), as LiteLLM's reset job;
+  // true when something was reset.
+  boost::asio::awaitable<Result<bool>> reset_budgets();
 
  private:
   struct Segment {
@@ -118,6 +123,8 @@ class Store {
   std::vector<Segment> closed_segments();
   boost::asio::awaitable<Status> write_batch(const std::vector<std::string>& lines);
   std::string batch_sql() const;
+  double unflushed(const std::string& id) const;
+  void schedule_resets();
   void schedule_flush(std::chrono::milliseconds after);
   void schedule_journal();
 
@@ -129,6 +136,9 @@ class Store {
   std::unordered_map<std::string, KeyPtr> keys_;
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> unknown_keys_;
   std::string pending_;  // records not yet on disk, one JSON per line
+  // Spend recorded by this worker and not yet in the database, per "k:<token>", "t:<team>",
+  // "u:<user>": added to what the database says when a key is (re)loaded.
+  std::unordered_map<std::string, double> unflushed_, in_flush_;
   std::vector<Segment> memory_segments_;
   int segment_fd_ = -1;
   std::string segment_path_;

@@ -60,6 +60,8 @@ class Gateway final : public RequestHandler {
   boost::asio::awaitable<void> handle_management(const HttpRequest& req, ResponseWriter& out,
                                                  const auth::Identity& who);
   void forget_key(const std::string& token);
+  // Tells every worker of the host to drop its cached keys (after a key/user/team change).
+  void bump_key_epoch();
   boost::asio::awaitable<void> send_error(ResponseWriter& out, const Error& e,
                                           const HeaderBlock& extra);
   boost::asio::awaitable<void> handle_health(const HttpRequest& req, ResponseWriter& out);
@@ -73,6 +75,7 @@ class Gateway final : public RequestHandler {
   net::Client client_;
   GatewayOptions options_;
   std::unique_ptr<db::Store> store_;
+  int64_t key_epoch_ = 0;
   size_t in_flight_ = 0;
   uint64_t served_ = 0;
 };
