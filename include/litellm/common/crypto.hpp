@@ -1,6 +1,7 @@
 // Hashing, randomness and identifiers (OpenSSL-backed).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,5 +14,9 @@ bool secure_equals(std::string_view a, std::string_view b);
 std::string uuid4();
 // Python's secrets.token_urlsafe(n): n random bytes (OpenSSL RAND) as unpadded base64url.
 std::string token_urlsafe(size_t n);
+// Base64 of `bytes`: URL-safe alphabet or standard, with or without '=' padding.
+std::string base64_encode(std::string_view bytes, bool urlsafe, bool pad);
+// Decodes either alphabet, padded or not; nullopt on other characters or a bad length.
+std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace litellm
