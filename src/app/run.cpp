@@ -110,6 +110,7 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
   }
   db::Store* store_ptr = store.get();
   handlers::Gateway gateway(ioc, loaded->config, std::move(loaded->router), {}, std::move(store));
+  gateway.start();
   http::ServerOptions so;
   so.listen_fd = wenv.listen_fd;
   so.ssl_certfile = cli.ssl_certfile_path;

@@ -182,4 +182,12 @@ LoadResult load_file(const std::string& path) {
   return load_tree(std::move(root), base, path);
 }
 
+std::vector<Deployment> parse_deployments(const Json& model_list, std::vector<std::string>& errors,
+                                          std::vector<std::string>& warnings) {
+  Reader r(errors, warnings);
+  std::vector<Deployment> out;
+  parse_model_list(model_list, out, r);
+  return out;
+}
+
 }  // namespace litellm::config

@@ -60,7 +60,8 @@ struct Counter {
 Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config,
                  std::unique_ptr<router::Router> router, GatewayOptions options,
                  std::unique_ptr<db::Store> store)
-    : config_(std::move(config)),
+    : ioc_(ioc),
+      config_(std::move(config)),
       router_(std::move(router)),
       auth_(config_->general_settings.master_key ? config_->general_settings.master_key
                                                  : env("LITELLM_MASTER_KEY"),
@@ -68,8 +69,6 @@ Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config,
       client_(ioc, net::Client::Options{options.verify_tls, 64, std::chrono::seconds(60)}),
       options_(options),
       store_(std::move(store)) {}
-
-Gateway::~Gateway() = default;
 
 asio::awaitable<void> Gateway::send_error(ResponseWriter& out, const Error& e,
                                           const HeaderBlock& extra) {
@@ -211,7 +210,7 @@ std::string Gateway::model_info_body() const {
       params.erase(secret);
     auto info = d.config->info.raw;
     info["id"] = d.config->info.id;
-    info["db_model"] = false;
+    info["db_model"] = d.config->info.raw.value("db_model", false);
     if (!info.contains("mode")) info["mode"] = d.config->info.mode;
     info["litellm_provider"] = d.provider->info().name;
     data.push_back(

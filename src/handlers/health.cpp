@@ -15,7 +15,8 @@ asio::awaitable<void> Gateway::handle_health(const HttpRequest& req, ResponseWri
   const bool details = config_->general_settings.raw.value("health_check_details", true);
   nlohmann::ordered_json healthy = nlohmann::ordered_json::array(),
                          unhealthy = nlohmann::ordered_json::array();
-  for (const auto& d : router_->deployments()) {
+  const auto router = router_;
+  for (const auto& d : router->deployments()) {
     const auto& c = *d.config;
     if (!only_model.empty() && c.model_name != only_model && c.params.model != only_model) continue;
     if (!only_id.empty() && c.info.id != only_id) continue;
@@ -38,7 +39,7 @@ asio::awaitable<void> Gateway::handle_health(const HttpRequest& req, ResponseWri
     double timeout = c.info.raw.value("health_check_timeout", 60.0);
     ctx.deadline = std::chrono::steady_clock::now() +
                    std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
-    LlmCall call(*config_, *router_, client_, options_.max_upstream_response_bytes, ctx);
+    LlmCall call(*config_, *router, client_, options_.max_upstream_response_bytes, ctx);
     auto result = co_await call.run();
     if (result && result->exchange) result->exchange->abandon();
     nlohmann::ordered_json entry = nlohmann::ordered_json::object();

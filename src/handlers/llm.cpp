@@ -194,7 +194,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
   }
   ctx.deadline = started + request_timeout(*config_, ctx.members, req.headers);
 
-  LlmCall call(*config_, *router_, client_, options_.max_upstream_response_bytes, ctx);
+  const auto router = router_;  // this request's router, even if the models change meanwhile
+  LlmCall call(*config_, *router, client_, options_.max_upstream_response_bytes, ctx);
   auto result = co_await call.run();
   headers.add("x-litellm-attempted-retries", std::to_string(ctx.attempted_retries));
   headers.add("x-litellm-max-retries", std::to_string(ctx.max_retries));
@@ -305,7 +306,7 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     o.upstream_ended = part->empty();
   }
   if (o.translator->usage().present) {
-    router_->on_success_tokens(dep, o.translator->usage().total_tokens);
+    router->on_success_tokens(dep, o.translator->usage().total_tokens);
     stream_record.usage = o.translator->usage();
   }
   if (co_await out.send_chunk("data: [DONE]\n\n")) co_await out.end_stream();

@@ -530,7 +530,8 @@ asio::awaitable<Result<json>> spend_logs(Db& dbx, std::string_view query) {
 
 bool Gateway::is_management_route(std::string_view path) {
   return path.starts_with("/key/") || path.starts_with("/user/") || path.starts_with("/team/") ||
-         path == "/spend/logs" || path == "/global/spend" || path == "/v2/key/info";
+         path == "/spend/logs" || path == "/global/spend" || path == "/v2/key/info" ||
+         path == "/model/new" || path == "/model/update" || path == "/model/delete";
 }
 
 asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, ResponseWriter& out,
@@ -563,6 +564,10 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
   }
   if (!store_->catalog_loaded()) {
     if (auto st = co_await store_->load_catalog(); !st) co_return co_await reply(st.error());
+  }
+  if (path.starts_with("/model/")) {
+    co_await handle_model_admin(req, out, who);
+    co_return;
   }
   json body = body_json(req);
   if (body.is_discarded() || !body.is_object()) {

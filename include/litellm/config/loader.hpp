@@ -21,6 +21,11 @@ LoadResult load_file(const std::string& path);
 // Same, from YAML text (tests). `base_dir` resolves `include` entries.
 LoadResult load_text(const std::string& yaml, const std::string& base_dir);
 
+// Parses model_list entries (LiteLLM's shape) outside a file: deployments stored in the
+// database. Errors name `source` ("LiteLLM_ProxyModelTable[<id>]") instead of a YAML path.
+std::vector<Deployment> parse_deployments(const Json& model_list, std::vector<std::string>& errors,
+                                          std::vector<std::string>& warnings);
+
 // Converts YAML text to JSON with PyYAML safe_load scalar typing (exposed for tests).
 Json yaml_to_json(const std::string& yaml_text);
 

@@ -43,6 +43,8 @@ class Gateway final : public RequestHandler {
   uint64_t served() const { return served_; }
   const config::Config& config() const { return *config_; }
   db::Store* store() { return store_.get(); }
+  // Starts background work: DB-stored models (store_model_in_db) joining the router.
+  void start();
   struct Caller;  // who is calling: identity and, for virtual keys, the key (handlers/caller.hpp)
 
  private:
@@ -62,6 +64,18 @@ class Gateway final : public RequestHandler {
   void forget_key(const std::string& token);
   // Tells every worker of the host to drop its cached keys (after a key/user/team change).
   void bump_key_epoch();
+  // DB-stored models (handlers/models.cpp).
+  bool models_in_db() const;
+  boost::asio::awaitable<void> handle_model_admin(const HttpRequest& req, ResponseWriter& out,
+                                                  const auth::Identity& who);
+  boost::asio::awaitable<Status> reload_models(bool force);
+  void schedule_model_poll();
+  std::string db_models_digest_;
+  int64_t models_epoch_ = 0;
+  std::chrono::steady_clock::time_point models_loaded_at_{};
+  struct ModelTimer;
+  std::shared_ptr<ModelTimer>
+      model_timer_;  // shared_ptr: ModelTimer is complete only in models.cpp
   boost::asio::awaitable<void> send_error(ResponseWriter& out, const Error& e,
                                           const HeaderBlock& extra);
   boost::asio::awaitable<void> handle_health(const HttpRequest& req, ResponseWriter& out);
@@ -69,8 +83,10 @@ class Gateway final : public RequestHandler {
   std::string model_info_body() const;
   std::string readiness_body() const;
 
+  boost::asio::io_context& ioc_;
   config::ConfigPtr config_;
-  std::unique_ptr<router::Router> router_;
+  // Replaced when DB-stored models change; a request keeps the router it started with.
+  std::shared_ptr<router::Router> router_;
   auth::Authenticator auth_;
   net::Client client_;
   GatewayOptions options_;

@@ -100,6 +100,7 @@ class Router {
   void set_clock(const Clock* clock) { clock_ = clock; }
   void set_state(std::shared_ptr<state::RouterState> s) { state_ = std::move(s); }
   state::RouterState& state() { return *state_; }
+  const std::shared_ptr<state::RouterState>& shared_state() const { return state_; }
 
   // Public model names for /v1/models: groups in config order, then visible aliases.
   std::vector<std::string> model_names() const;
