@@ -174,7 +174,7 @@ def test_database_outage_loses_nothing(start_proxy, mock, pg, tmp_path):
             assert chat(proxy, key).parse().choices
         time.sleep(1)
     finally:
-        server.start()
+        server.start(keep_port=True)
     rows = server.wait_until('SELECT count(*), count(DISTINCT request_id) FROM "LiteLLM_SpendLogs"', name,
                              lambda r: r and r[0][0] == "21", timeout=30)
     assert rows == [["21", "21"]]

@@ -38,14 +38,23 @@ class PostgresServer:
     def _run(self, *cmd, check=True, **kw):
         return subprocess.run([*self.as_user, *cmd], check=check, capture_output=True, text=True, **kw)
 
-    def start(self):
+    def start(self, keep_port=False):
         if not os.path.exists(self.data):
             self._run(_bin("initdb"), "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync")
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run(_bin("pg_ctl"), "-D", self.data, "-o", opts, "-l", os.path.join(self.dir, "log"), "-w",
-                  "-t", "30", "start")
-        return self
+        for attempt in range(5):
+            opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                    f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+            done = self._run(_bin("pg_ctl"), "-D", self.data, "-o", opts, "-l", os.path.join(self.dir, "log"),
+                             "-w", "-t", "30", "start", check=False)
+            if done.returncode == 0:
+                return self
+            # Another process took the port between our probe and the bind: take another one (a
+            # restart mid-test must keep its port, clients are configured with it).
+            if keep_port and attempt < 4:
+                time.sleep(0.5)
+                continue
+            self.port = _free_port()
+        raise RuntimeError(f"PostgreSQL did not start: {done.stderr}\n{open(os.path.join(self.dir, 'log')).read()[-2000:]}")
 
     def stop(self, mode="fast"):
         self._run(_bin("pg_ctl"), "-D", self.data, "-m", mode, "-w", "-t", "30", "stop", check=False)
