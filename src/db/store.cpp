@@ -95,6 +95,7 @@ KeyPtr key_from_row(const json& r) {
   k->user_max_budget = num(r, "user_max_budget");
   k->user_rpm_limit = integer(r, "user_rpm_limit");
   k->user_tpm_limit = integer(r, "user_tpm_limit");
+  k->user_max_parallel_requests = integer(r, "user_max_parallel_requests");
   k->user_role = str(r, "user_role");
   k->loaded = Clock::now();
   return k;
@@ -107,6 +108,7 @@ SELECT v.*, t.team_id IS NOT NULL AS team_exists, t.spend AS team_spend,
   t.blocked AS team_blocked, t.team_alias,
   u.user_id IS NOT NULL AS user_exists, u.spend AS user_spend, u.max_budget AS user_max_budget,
   u.tpm_limit AS user_tpm_limit, u.rpm_limit AS user_rpm_limit, u.user_role,
+  u.max_parallel_requests AS user_max_parallel_requests,
   b.max_budget AS budget_max_budget, b.tpm_limit AS budget_tpm_limit,
   b.rpm_limit AS budget_rpm_limit, b.max_parallel_requests AS budget_max_parallel_requests
 FROM "LiteLLM_VerificationToken" v

@@ -174,7 +174,8 @@ Status Gateway::admit(Caller& caller, const std::string& model) {
   const Limit limits[] = {
       {"api_key", k->token, k->rpm_limit, k->tpm_limit, k->max_parallel_requests},
       {"user", k->user_id, k->has_user ? k->user_rpm_limit : std::nullopt,
-       k->has_user ? k->user_tpm_limit : std::nullopt, std::nullopt},
+       k->has_user ? k->user_tpm_limit : std::nullopt,
+       k->has_user ? k->user_max_parallel_requests : std::nullopt},
       {"team", k->team_id, k->has_team ? k->team_rpm_limit : std::nullopt,
        k->has_team ? k->team_tpm_limit : std::nullopt,
        k->has_team ? k->team_max_parallel_requests : std::nullopt},

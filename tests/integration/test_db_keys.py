@@ -242,3 +242,62 @@ def test_block_takes_effect_on_every_worker(start_proxy, mock, pg):
     assert [raw_chat(proxy, key).status_code for _ in range(20)] == [401] * 20
     assert post(proxy, "/key/unblock", {"key": key}).status_code == 200
     assert [raw_chat(proxy, key).status_code for _ in range(20)] == [200] * 20
+
+
+def test_tpm_parallel_team_and_user_budgets(db_proxy, mock):
+    proxy, server, name = db_proxy
+    # tpm counts output tokens (LiteLLM's default token_rate_limit_type); the mock answers 7.
+    tpm = post(proxy, "/key/generate", {"tpm_limit": 10}).json()["key"]
+    chat(proxy, tpm)
+    chat(proxy, tpm)  # 7 < 10 before it: allowed; 14 after it
+    with pytest.raises(openai.RateLimitError) as e:
+        chat(proxy, tpm)
+    assert "Limit type: tokens. Current limit: 10" in e.value.body["message"]
+
+    par = post(proxy, "/key/generate", {"max_parallel_requests": 1}).json()["key"]
+    import threading
+    slow = threading.Thread(target=lambda: chat(proxy, par, extra_body={"mock_upstream": {"delay": 1.0}}))
+    slow.start()
+    time.sleep(0.3)
+    with pytest.raises(openai.RateLimitError) as e:
+        chat(proxy, par)
+    assert "Limit type: max_parallel_requests. Current limit: 1" in e.value.body["message"]
+    slow.join()
+    assert chat(proxy, par).choices  # the slot is free again
+
+    team = post(proxy, "/team/new", {"team_id": "t-broke", "max_budget": 1, "spend": 2}).json()["team_id"]
+    team_key = post(proxy, "/key/generate", {"team_id": team}).json()["key"]
+    with pytest.raises(openai.RateLimitError) as e:
+        chat(proxy, team_key)
+    assert e.value.body["message"] == "Budget has been exceeded! Team=t-broke Current cost: 2.0, Max budget: 1.0"
+
+    post(proxy, "/user/new", {"user_id": "spender", "max_budget": 1, "spend": 3, "auto_create_key": False})
+    user_key = post(proxy, "/key/generate", {"user_id": "spender"}).json()["key"]
+    with pytest.raises(openai.RateLimitError) as e:
+        chat(proxy, user_key)
+    assert e.value.body["message"] == "Budget has been exceeded! User=spender Current cost: 3.0, Max budget: 1.0"
+
+    team_rpm = post(proxy, "/team/new", {"team_id": "t-rpm", "rpm_limit": 1}).json()["team_id"]
+    k1 = post(proxy, "/key/generate", {"team_id": team_rpm}).json()["key"]
+    k2 = post(proxy, "/key/generate", {"team_id": team_rpm}).json()["key"]
+    assert chat(proxy, k1).choices
+    with pytest.raises(openai.RateLimitError) as e:  # the team's limit spans its keys
+        chat(proxy, k2)
+    assert e.value.body["message"].startswith("Rate limit exceeded for team: t-rpm. Limit type: requests.")
+
+
+def test_uncached_key_while_database_is_down(start_proxy, mock, pg):
+    server, name, url = pg
+    strict = start_proxy(db_config(mock, url), env=DB_ENV)
+    lenient = start_proxy(db_config(mock, url, allow_requests_on_db_unavailable=True), env=DB_ENV)
+    key = post(strict, "/key/generate", {}).json()["key"]
+    server.stop()
+    try:
+        with pytest.raises(openai.APIStatusError) as e:
+            chat(strict, key)
+        assert e.value.status_code == 503
+        assert e.value.body["type"] == "no_db_connection"
+        assert chat(lenient, key).choices  # LiteLLM's allow_requests_on_db_unavailable
+    finally:
+        server.start(keep_port=True)
+    assert chat(strict, key).choices

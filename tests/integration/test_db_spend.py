@@ -210,3 +210,15 @@ def test_killed_worker_journal_is_replayed(start_proxy, mock, pg, tmp_path):
     assert proxy.stop() == 0
     rows = server.wait_until('SELECT count(*) FROM "LiteLLM_SpendLogs"', name, lambda r: r == [["6"]], timeout=5)
     assert rows == [["6"]]
+
+
+def test_disable_spend_logs_still_counts_spend(start_proxy, mock, pg):
+    server, name, url = pg
+    proxy = start_proxy(db_config(mock, url, disable_spend_logs=True), env=DB_ENV)
+    key = new_key(proxy)
+    chat(proxy, key)
+    chat(proxy, key)
+    spend = server.wait_until('SELECT spend FROM "LiteLLM_VerificationToken"', name,
+                              lambda r: r and float(r[0][0]) > 0)
+    assert float(spend[0][0]) == pytest.approx(2 * CHAT_COST, rel=1e-9)
+    assert server.sql('SELECT count(*) FROM "LiteLLM_SpendLogs"', db=name) == [["0"]]

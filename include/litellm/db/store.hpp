@@ -41,7 +41,7 @@ struct KeyInfo {
   bool has_user = false;
   double user_spend = 0;
   std::optional<double> user_max_budget;
-  std::optional<int64_t> user_rpm_limit, user_tpm_limit;
+  std::optional<int64_t> user_rpm_limit, user_tpm_limit, user_max_parallel_requests;
   std::chrono::steady_clock::time_point loaded;
 };
 using KeyPtr = std::shared_ptr<KeyInfo>;
