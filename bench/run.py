@@ -93,6 +93,9 @@ class Target:
         return tree(self.proc.pid) if self.proc else []
 
 
+SENT = {}  # target name -> requests the load generator completed (spend rows expected)
+
+
 def loadgen(build, target, *args, cpu=None):
     cmd = [str(build / "bench_loadgen"), "--port", str(target.port), "--body", BODY]
     for h in target.headers:
@@ -102,9 +105,40 @@ def loadgen(build, target, *args, cpu=None):
         cmd = ["taskset", "-c", str(cpu)] + cmd
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     try:
-        return json.loads(out.stdout)
+        r = json.loads(out.stdout)
     except ValueError:
         raise RuntimeError(f"loadgen failed: {out.stdout} {out.stderr}")
+    SENT[target.name] = SENT.get(target.name, 0) + r.get("requests", 0) + r.get("streams_ok", 0)
+    return r
+
+
+DB_TARGET = "litellm-cpp x1 vkey+db"
+
+
+def start_db_target(build, tmp, env, mock_port, spawn):
+    """litellm-cpp with a real PostgreSQL: a virtual key checked against the cache on every request
+    and spend logged in batches (1 s here, so that flushes happen inside the measured rounds)."""
+    sys.path.insert(0, str(ROOT / "tests" / "support"))
+    from pg_server import PostgresServer
+    pg = PostgresServer().start()
+    db = pg.new_database("bench")
+    config = tmp / "config-db.yaml"
+    config.write_text(f"""
+model_list:
+  - model_name: bench
+    litellm_params: {{model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:{mock_port}/v1", api_key: sk-upstream}}
+general_settings: {{master_key: {MASTER_KEY}, database_url: "{pg.url(db)}", proxy_batch_write_at: 1}}
+""")
+    port = free_port()
+    p = spawn([str(build / "litellm-cpp"), "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
+               "--num_workers", "1"], env=dict(env, LITELLM_CPP_SPEND_JOURNAL_DIR=str(tmp / "journal")),
+              stdout=subprocess.DEVNULL)
+    wait_port(port)
+    import urllib.request
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/key/generate", data=b"{}", method="POST",
+                                 headers={"Authorization": f"Bearer {MASTER_KEY}", "Content-Type": "application/json"})
+    key = json.loads(urllib.request.urlopen(req, timeout=10).read())["key"]
+    return Target(DB_TARGET, port, p, [f"Authorization: Bearer {key}"]), pg, db
 
 
 def start_all(build, tmp, workers, pin):
@@ -174,7 +208,14 @@ general_settings: {{master_key: {MASTER_KEY}}}
         wait_port(port)
         time.sleep(0.3)
         targets[name] = Target(name, port, p, [f"Authorization: Bearer {MASTER_KEY}"])
-    return targets, procs
+    pg = None
+    try:
+        target, pg, db = start_db_target(build, tmp, env, mock_port, spawn)
+        targets[DB_TARGET] = target
+        pg = (pg, db)
+    except (RuntimeError, OSError) as e:  # no PostgreSQL on this machine: the scenario is skipped
+        print(f"bench: {DB_TARGET} skipped: {e}", file=sys.stderr)
+    return targets, procs, pg
 
 
 def main():
@@ -191,7 +232,7 @@ def main():
     streams = 100 if args.smoke else 1000
     rate = 1000 if args.smoke else 2000
     tmp = Path(tempfile.mkdtemp(prefix="litellm-bench-"))
-    targets, procs = start_all(build, tmp, {1, nproc}, pin=0 if nproc > 1 else None)
+    targets, procs, pg = start_all(build, tmp, {1, nproc}, pin=0 if nproc > 1 else None)
     proxies = [t for t in targets.values() if t.name != "direct"]
     mock_pid = procs[0].pid
     res = {t.name: {"errors": 0} for t in targets.values()}
@@ -253,14 +294,27 @@ def main():
         for t in proxies:
             res[t.name]["stream_added_first_chunk_us"] = round(
                 res[t.name]["stream_first_chunk_p50_us"] - res["direct"]["stream_first_chunk_p50_us"], 1)
+        if pg is not None:
+            # Every request of the virtual-key scenario has its spend row once the last batch is in.
+            server, db = pg
+            targets[DB_TARGET].proc.send_signal(signal.SIGTERM)  # graceful stop flushes the journal
+            targets[DB_TARGET].proc.wait(30)
+            rows = int(server.sql('SELECT count(*) FROM "LiteLLM_SpendLogs"', db=db)[0][0])
+            res[DB_TARGET]["spend_rows"] = rows
+            res[DB_TARGET]["requests_sent"] = SENT.get(DB_TARGET, 0)
+            if rows < SENT.get(DB_TARGET, 0):
+                res[DB_TARGET]["errors"] += SENT[DB_TARGET] - rows
     finally:
         for p in reversed(procs):
-            p.send_signal(signal.SIGTERM)
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
         for p in procs:
             try:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        if pg is not None:
+            pg[0].cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
 
     meta = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, {nproc} CPUs",
@@ -297,6 +351,7 @@ def render(res, meta):
         (f"stream: chunks received ({meta['streams']} streams × (20 + [DONE]))", "stream_chunks"),
         ("RSS idle MB (whole tree)", "rss_idle_mb"), ("RSS idle MB per worker", "rss_idle_per_worker_mb"),
         ("RSS under load MB", "rss_load_mb"), (f"RSS growth with {meta['streams']} streams MB", "stream_rss_growth_mb"),
+        ("requests sent / spend rows in Postgres", "spend_rows"),
         ("errors", "errors"),
     ]
     lines = [f"Measured {meta['date']} on {meta['machine']} (kernel {meta['kernel']}), {meta['rounds']} interleaved rounds "
@@ -306,6 +361,8 @@ def render(res, meta):
         cells = []
         for c in cols:
             v = res.get(c, {}).get(key, "")
+            if key == "spend_rows" and v != "":
+                v = f"{res[c].get('requests_sent', 0)} / {v}"
             cells.append("–" if v == "" else str(v))
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

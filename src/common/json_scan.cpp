@@ -241,6 +241,18 @@ std::string quote(std::string_view s) {
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+void append_quoted(std::string& out, std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+      out += quote(s);  // escapes and UTF-8 validation
+      return;
+    }
+  }
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+}
+
 std::string rebuild_object(const std::vector<Member>& members, const std::vector<Edit>& edits) {
   size_t estimate = 2;
   for (const auto& m : members) estimate += m.key.size() + m.value.size() + 4;

@@ -21,6 +21,7 @@
 #include <random>
 
 #include "litellm/common/crypto.hpp"
+#include "litellm/common/json_scan.hpp"
 #include "litellm/common/strings.hpp"
 #include "litellm/logging/log.hpp"
 
@@ -352,8 +353,12 @@ void Store::schedule_flush(std::chrono::milliseconds after) {
 }
 
 asio::awaitable<Result<KeyPtr>> Store::find_key(const std::string& raw_key) {
-  const std::string token = sha256_hex(raw_key);
   const auto now = Clock::now();
+  if (auto hit = by_raw_.find(raw_key); hit != by_raw_.end()) {
+    const KeyPtr& k = hit->second;
+    if (!k->stale && now - k->loaded < options_.key_cache_ttl) co_return k;
+  }
+  const std::string token = sha256_hex(raw_key);
   auto it = keys_.find(token);
   if (it != keys_.end() && now - it->second->loaded < options_.key_cache_ttl) co_return it->second;
   if (auto u = unknown_keys_.find(token); u != unknown_keys_.end()) {
@@ -381,8 +386,12 @@ asio::awaitable<Result<KeyPtr>> Store::find_key(const std::string& raw_key) {
   k->spend += unflushed("k:" + k->token);
   if (!k->team_id.empty()) k->team_spend += unflushed("t:" + k->team_id);
   if (!k->user_id.empty()) k->user_spend += unflushed("u:" + k->user_id);
-  if (keys_.size() > kMaxCachedKeys) keys_.clear();
+  if (keys_.size() > kMaxCachedKeys) {
+    keys_.clear();
+    by_raw_.clear();
+  }
   keys_[token] = k;
+  by_raw_[raw_key] = k;
   co_return k;
 }
 
@@ -394,12 +403,17 @@ double Store::unflushed(const std::string& id) const {
 }
 
 void Store::forget_key(const std::string& token) {
-  keys_.erase(token);
+  if (auto it = keys_.find(token); it != keys_.end()) {
+    it->second->stale = true;  // its by_raw_ entry stops answering
+    keys_.erase(it);
+  }
   unknown_keys_.erase(token);
 }
 
 void Store::forget_all_keys() {
+  for (auto& [token, k] : keys_) k->stale = true;
   keys_.clear();
+  by_raw_.clear();
   unknown_keys_.clear();
 }
 
@@ -417,66 +431,111 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
   }
   const bool log_row = !options_.disable_spend_logs;
   const bool error_row = !rec.success && !options_.disable_error_logs;
-  json usage = {{"prompt_tokens", rec.prompt_tokens},
-                {"completion_tokens", rec.completion_tokens},
-                {"total_tokens", rec.total_tokens}};
-  json metadata = {
-      {"user_api_key", rec.api_key},
-      {"user_api_key_alias", rec.key_alias.empty() ? json() : json(rec.key_alias)},
-      {"user_api_key_team_id", rec.team_id.empty() ? json() : json(rec.team_id)},
-      {"user_api_key_org_id", rec.org_id.empty() ? json() : json(rec.org_id)},
-      {"user_api_key_user_id", rec.user.empty() ? json() : json(rec.user)},
-      {"user_api_key_team_alias", rec.team_alias.empty() ? json() : json(rec.team_alias)},
-      {"spend_logs_metadata", nullptr},
-      {"requester_ip_address", nullptr},
-      {"status", std::string(rec.success ? "success" : "failure")},
-      {"usage_object", usage},
-      {"additional_usage_values", json::object()}};
-  if (!rec.success)
-    metadata["error_information"] = {{"error_code", rec.status_code},
-                                     {"error_class", rec.exception_type},
-                                     {"llm_provider", rec.custom_llm_provider},
-                                     {"error_message", rec.exception_string}};
-  const double duration_ms = (rec.end_time - rec.start_time) * 1000;
-  json j = {{"request_id", rec.request_id},
-            {"call_type", rec.call_type},
-            {"api_key", rec.api_key},
-            {"spend", rec.spend},
-            {"total_tokens", rec.total_tokens},
-            {"prompt_tokens", rec.prompt_tokens},
-            {"completion_tokens", rec.completion_tokens},
-            {"startTime", ts_text(rec.start_time)},
-            {"endTime", ts_text(rec.end_time)},
-            {"completionStartTime",
-             ts_text(rec.completion_start_time > 0 ? rec.completion_start_time : rec.end_time)},
-            {"model", rec.model},
-            {"model_id", rec.model_id},
-            {"model_group", rec.model_group},
-            {"custom_llm_provider", rec.custom_llm_provider},
-            {"api_base", rec.api_base},
-            {"user", rec.user},
-            {"metadata", metadata},
-            {"cache_hit", "False"},
-            {"cache_key", "Cache OFF"},
-            {"request_tags", json::array()},
-            {"team_id", rec.team_id},
-            {"organization_id", rec.org_id},
-            {"end_user", rec.end_user},
-            {"session_id", rec.session_id},
-            {"status", std::string(rec.success ? "success" : "failure")},
-            {"request_duration_ms", static_cast<int64_t>(duration_ms)},
-            {"litellm_call_id", rec.session_id},
-            {"date", ts_text(rec.start_time).substr(0, 10)},
-            {"endpoint", rec.endpoint},
-            {"log", log_row},
-            {"success", rec.success},
-            {"error_row", error_row},
-            {"error_id", error_row ? uuid4() : std::string()},
-            {"exception_type", rec.exception_type},
-            {"exception_string", rec.exception_string},
-            {"status_code", rec.status_code}};
-  pending_ += j.dump();
-  pending_ += '\n';
+  // One JSON object per line, written directly (this runs for every request): the keys are
+  // the recordset columns of spend_sql.cpp.
+  std::string& o = pending_;
+  bool first = true;
+  auto field = [&](std::string_view k) {
+    o += first ? "{\"" : ",\"";
+    first = false;
+    o += k;
+    o += "\":";
+  };
+  auto str = [&](std::string_view k, std::string_view v) {
+    field(k);
+    litellm::json::append_quoted(o, v);
+  };
+  auto opt_str = [&](std::string_view k, std::string_view v) {  // null when empty
+    field(k);
+    if (v.empty())
+      o += "null";
+    else
+      litellm::json::append_quoted(o, v);
+  };
+  auto num = [&](std::string_view k, int64_t v) {
+    field(k);
+    o += std::to_string(v);
+  };
+  auto flag = [&](std::string_view k, bool v) {
+    field(k);
+    o += v ? "true" : "false";
+  };
+  auto money = [&](std::string_view k, double v) {
+    field(k);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    o += buf;
+  };
+  const std::string_view status = rec.success ? "success" : "failure";
+  str("request_id", rec.request_id);
+  str("call_type", rec.call_type);
+  str("api_key", rec.api_key);
+  money("spend", rec.spend);
+  num("total_tokens", rec.total_tokens);
+  num("prompt_tokens", rec.prompt_tokens);
+  num("completion_tokens", rec.completion_tokens);
+  const std::string start = ts_text(rec.start_time);
+  str("startTime", start);
+  str("endTime", ts_text(rec.end_time));
+  str("completionStartTime",
+      ts_text(rec.completion_start_time > 0 ? rec.completion_start_time : rec.end_time));
+  str("model", rec.model);
+  str("model_id", rec.model_id);
+  str("model_group", rec.model_group);
+  str("custom_llm_provider", rec.custom_llm_provider);
+  str("api_base", rec.api_base);
+  str("user", rec.user);
+  // LiteLLM's SpendLogsMetadata.
+  field("metadata");
+  first = true;
+  str("user_api_key", rec.api_key);
+  opt_str("user_api_key_alias", rec.key_alias);
+  opt_str("user_api_key_team_id", rec.team_id);
+  opt_str("user_api_key_org_id", rec.org_id);
+  opt_str("user_api_key_user_id", rec.user);
+  opt_str("user_api_key_team_alias", rec.team_alias);
+  opt_str("spend_logs_metadata", "");
+  opt_str("requester_ip_address", "");
+  str("status", status);
+  field("usage_object");
+  first = true;
+  num("prompt_tokens", rec.prompt_tokens);
+  num("completion_tokens", rec.completion_tokens);
+  num("total_tokens", rec.total_tokens);
+  o += '}';
+  field("additional_usage_values");
+  o += "{}";
+  if (!rec.success) {
+    field("error_information");
+    first = true;
+    str("error_code", rec.status_code);
+    str("error_class", rec.exception_type);
+    str("llm_provider", rec.custom_llm_provider);
+    str("error_message", rec.exception_string);
+    o += '}';
+  }
+  o += '}';
+  str("cache_hit", "False");
+  str("cache_key", "Cache OFF");
+  field("request_tags");
+  o += "[]";
+  str("team_id", rec.team_id);
+  str("organization_id", rec.org_id);
+  str("end_user", rec.end_user);
+  str("session_id", rec.session_id);
+  str("status", status);
+  num("request_duration_ms", static_cast<int64_t>((rec.end_time - rec.start_time) * 1000));
+  str("litellm_call_id", rec.session_id);
+  str("date", std::string_view(start).substr(0, 10));
+  str("endpoint", rec.endpoint);
+  flag("log", log_row);
+  flag("success", rec.success);
+  flag("error_row", error_row);
+  str("error_id", error_row ? uuid4() : std::string());
+  str("exception_type", rec.exception_type);
+  str("exception_string", rec.exception_string);
+  str("status_code", rec.status_code);
+  o += "}\n";
 }
 
 void Store::write_journal() {

@@ -27,6 +27,8 @@ std::optional<bool> as_bool(std::string_view raw);
 
 // Encodes `s` as a JSON string literal (with quotes).
 std::string quote(std::string_view s);
+// Appends quote(s) to `out`; plain ASCII without escapes is copied directly (no allocation).
+void append_quoted(std::string& out, std::string_view s);
 
 // Rebuilds an object from members with edits: `replace` gives new raw values by key (nullopt
 // deletes the member), `append` adds raw members at the end (only when the key was absent).

@@ -43,6 +43,7 @@ struct KeyInfo {
   std::optional<double> user_max_budget;
   std::optional<int64_t> user_rpm_limit, user_tpm_limit, user_max_parallel_requests;
   std::chrono::steady_clock::time_point loaded;
+  bool stale = false;  // dropped from the cache (update/delete/block); lookups reload it
 };
 using KeyPtr = std::shared_ptr<KeyInfo>;
 
@@ -133,7 +134,8 @@ class Store {
   Pool pool_;
   Catalog catalog_;
   bool catalog_loaded_ = false;
-  std::unordered_map<std::string, KeyPtr> keys_;
+  std::unordered_map<std::string, KeyPtr> keys_;    // by token (SHA-256)
+  std::unordered_map<std::string, KeyPtr> by_raw_;  // by the key as sent: no hash per request
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> unknown_keys_;
   std::string pending_;  // records not yet on disk, one JSON per line
   // Spend recorded by this worker and not yet in the database, per "k:<token>", "t:<team>",
