@@ -72,7 +72,8 @@ std::string entity_update(const Catalog& c, const char* alias, const char* table
 
 // The daily aggregate upsert for one entity (user, team, ...).
 std::string daily_upsert(const Catalog& c, const char* alias, const char* table,
-                         const char* entity_col, const char* field) {
+                         const char* entity_col, const char* field,
+                         const char* source = "counted") {
   auto keys = c.upsert_keys.find(table);
   if (!c.has(table) || keys == c.upsert_keys.end()) return "";
   // Values for the unique-key columns; LiteLLM writes "" rather than NULL for absent ones.
@@ -105,10 +106,10 @@ std::string daily_upsert(const Catalog& c, const char* alias, const char* table,
   add("failed_requests", "COUNT(*) FILTER (WHERE NOT success)", true);
   return fmt::format(
       ",\n{0} AS (INSERT INTO {1} (id, {2}{3}, updated_at) SELECT gen_random_uuid()::text, "
-      "{4}{5}, now() AT TIME ZONE 'utc' FROM counted WHERE {6} <> '' AND api_key <> '' "
+      "{4}{5}, now() AT TIME ZONE 'utc' FROM {9} WHERE {6} <> '' AND api_key <> '' "
       "GROUP BY {7} ON CONFLICT ({2}) DO UPDATE SET updated_at = EXCLUDED.updated_at{8} "
       "RETURNING 1)",
-      alias, q(table), cols, extra_cols, sel, extra_sel, q(field), group, updates);
+      alias, q(table), cols, extra_cols, sel, extra_sel, q(field), group, updates, source);
 }
 
 }  // namespace
@@ -161,6 +162,10 @@ std::string Store::batch_sql() const {
   sql += daily_upsert(c, "dorg", "LiteLLM_DailyOrganizationSpend", "organization_id",
                       "organization_id");
   sql += daily_upsert(c, "deu", "LiteLLM_DailyEndUserSpend", "end_user_id", "end_user");
+  // One row per request tag (metadata.tags, x-litellm-tags).
+  sql += daily_upsert(c, "dtag", "LiteLLM_DailyTagSpend", "tag", "tag",
+                      "(SELECT counted.*, t.tag FROM counted CROSS JOIN LATERAL "
+                      "jsonb_array_elements_text(counted.request_tags) AS t(tag)) tagged");
   if (c.has("LiteLLM_ErrorLogs"))
     sql +=
         ",\nerr AS (INSERT INTO \"LiteLLM_ErrorLogs\" (request_id, \"startTime\", \"endTime\", "

@@ -518,7 +518,12 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
   str("cache_hit", "False");
   str("cache_key", "Cache OFF");
   field("request_tags");
-  o += "[]";
+  o += '[';
+  for (size_t i = 0; i < rec.tags.size(); ++i) {
+    if (i) o += ',';
+    litellm::json::append_quoted(o, rec.tags[i]);
+  }
+  o += ']';
   str("team_id", rec.team_id);
   str("organization_id", rec.org_id);
   str("end_user", rec.end_user);

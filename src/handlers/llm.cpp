@@ -134,6 +134,28 @@ db::SpendRecord spend_record(const Gateway::Caller& caller, const CallContext& c
   }
   if (const auto* u = json::find(ctx.members, "user"))
     r.end_user = json::as_string(u->value).value_or("");
+  // LiteLLM's request tags: body metadata.tags, then the x-litellm-tags header (comma-separated).
+  if (const auto* md = json::find(ctx.members, "metadata")) {
+    std::vector<json::Member> meta;
+    std::string err;
+    if (json::scan_object(md->value, meta, err))
+      if (const auto* tags = json::find(meta, "tags")) {
+        auto parsed = config::Json::parse(tags->value, nullptr, false);
+        if (parsed.is_array())
+          for (const auto& t : parsed)
+            if (t.is_string()) r.tags.push_back(t.get<std::string>());
+      }
+  }
+  if (ctx.req)
+    if (auto h = find_header(ctx.req->headers, "x-litellm-tags")) {
+      std::string_view rest = *h;
+      while (!rest.empty()) {
+        size_t comma = rest.find(',');
+        auto tag = trim(rest.substr(0, comma));
+        if (!tag.empty()) r.tags.emplace_back(tag);
+        rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+      }
+    }
   r.model_group = ctx.requested_model;
   r.start_time = started;
   r.end_time = unix_now();

@@ -222,3 +222,17 @@ def test_disable_spend_logs_still_counts_spend(start_proxy, mock, pg):
                               lambda r: r and float(r[0][0]) > 0)
     assert float(spend[0][0]) == pytest.approx(2 * CHAT_COST, rel=1e-9)
     assert server.sql('SELECT count(*) FROM "LiteLLM_SpendLogs"', db=name) == [["0"]]
+
+
+def test_request_tags_and_daily_tag_spend(start_proxy, mock, pg):
+    server, name, url = pg
+    proxy = start_proxy(db_config(mock, url), env=DB_ENV)
+    key = new_key(proxy, user_id="tagger")
+    proxy.client(key=key).chat.completions.create(
+        model="gpt-mock", messages=[{"role": "user", "content": "hi"}],
+        extra_body={"metadata": {"tags": ["prod", "team-a"]}}, extra_headers={"x-litellm-tags": "batch, nightly"})
+    rows = server.wait_until('SELECT request_tags::text FROM "LiteLLM_SpendLogs"', name, lambda r: len(r) == 1)
+    assert rows == [['["prod", "team-a", "batch", "nightly"]']]
+    tags = server.wait_until('SELECT tag, api_requests, spend > 0 FROM "LiteLLM_DailyTagSpend" ORDER BY tag', name,
+                             lambda r: len(r) == 4)
+    assert tags == [["batch", "1", "t"], ["nightly", "1", "t"], ["prod", "1", "t"], ["team-a", "1", "t"]]

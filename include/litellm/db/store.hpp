@@ -59,6 +59,7 @@ struct SpendRecord {
   std::string user, team_id, org_id, end_user, key_alias, team_alias;
   std::string endpoint;
   std::string session_id;
+  std::vector<std::string> tags;  // request_tags: metadata.tags and x-litellm-tags
   bool success = true;
   // Failures (LiteLLM_ErrorLogs unless disable_error_logs).
   std::string exception_type, exception_string, status_code;
