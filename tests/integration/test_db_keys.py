@@ -301,3 +301,31 @@ def test_uncached_key_while_database_is_down(start_proxy, mock, pg):
     finally:
         server.start(keep_port=True)
     assert chat(strict, key).choices
+
+
+def test_regenerate_user_update_and_admin_keys(db_proxy):
+    proxy, server, name = db_proxy
+    old = post(proxy, "/key/generate", {"key_alias": "rotating", "max_budget": 7}).json()["key"]
+    assert chat(proxy, old).choices
+    r = post(proxy, "/key/regenerate", {"key": old})
+    assert r.status_code == 200, r.text
+    new = r.json()["key"]
+    assert new != old and new.startswith("sk-")
+    assert r.json()["token_id"] == hashlib.sha256(new.encode()).hexdigest()
+    assert r.json()["key_alias"] == "rotating" and r.json()["max_budget"] == 7  # same row, new secret
+    with pytest.raises(openai.AuthenticationError):
+        chat(proxy, old)
+    assert chat(proxy, new).choices
+    path_form = post(proxy, f"/key/{new}/regenerate", {})
+    assert path_form.status_code == 200 and path_form.json()["key"] != new
+
+    post(proxy, "/user/new", {"user_id": "boss", "auto_create_key": False})
+    up = post(proxy, "/user/update", {"user_id": "boss", "user_role": "proxy_admin", "max_budget": 100})
+    assert up.status_code == 200, up.text
+    assert up.json()["data"]["user_role"] == "proxy_admin"
+    boss_key = post(proxy, "/key/generate", {"user_id": "boss"}).json()["key"]
+    # A key of a proxy_admin user manages keys like the master key.
+    made = post(proxy, "/key/generate", {}, headers={"Authorization": f"Bearer {boss_key}"})
+    assert made.status_code == 200, made.text
+    missing = post(proxy, "/user/update", {"user_id": "nobody", "max_budget": 1})
+    assert missing.status_code == 404
