@@ -183,9 +183,9 @@ class Pool::Conn {
     return db_error("database connection lost: " + trim_msg(PQerrorMessage(c_)), true);
   }
   Error timeout_failure() {
-    // The connection is in an unknown state; the pool drops it.
-    PQfinish(c_);
+    // The connection is in an unknown state; the pool drops it (deregister before libpq closes).
     sock_.release();
+    PQfinish(c_);
     c_ = nullptr;
     return db_error("database query timed out", true);
   }
@@ -284,30 +284,6 @@ asio::awaitable<Result<PgResult>> Pool::query(std::string_view sql, const Params
   auto r = co_await (*c)->exec(sql, params, options_.query_timeout);
   release(std::move(*c), static_cast<bool>(r) || !is_connection_error(r.error()));
   co_return r;
-}
-
-asio::awaitable<Result<std::vector<PgResult>>> Pool::transaction(
-    const std::vector<std::pair<std::string, Params>>& statements) {
-  auto c = co_await acquire();
-  if (!c) co_return c.error();
-  std::vector<PgResult> out;
-  auto fail = [&](const Error& e) -> asio::awaitable<Error> {
-    bool conn = is_connection_error(e);
-    if (!conn) (void)co_await (*c)->exec("ROLLBACK", {}, options_.query_timeout);
-    release(std::move(*c), !conn);
-    co_return e;
-  };
-  if (auto b = co_await (*c)->exec("BEGIN", {}, options_.query_timeout); !b)
-    co_return co_await fail(b.error());
-  for (const auto& [sql, params] : statements) {
-    auto r = co_await (*c)->exec(sql, params, options_.query_timeout);
-    if (!r) co_return co_await fail(r.error());
-    out.push_back(std::move(*r));
-  }
-  if (auto cm = co_await (*c)->exec("COMMIT", {}, options_.query_timeout); !cm)
-    co_return co_await fail(cm.error());
-  release(std::move(*c), true);
-  co_return out;
 }
 
 Result<BlockingConn> BlockingConn::connect(const std::string& conninfo, int timeout_seconds) {

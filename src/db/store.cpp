@@ -150,13 +150,19 @@ std::optional<std::string> read_file(const std::string& path) {
   return out;
 }
 
-std::vector<std::string> split_lines(std::string_view data) {
+// Complete lines only: a record without its newline was torn by a crash mid-write (the journal
+// writes whole lines, so only the last one can be) and is not valid JSON.
+std::vector<std::string> split_lines(std::string_view data, const std::string& source) {
   std::vector<std::string> out;
   while (!data.empty()) {
     size_t nl = data.find('\n');
+    if (nl == std::string_view::npos) {
+      LOG_WARN("spend journal {}: dropping a torn last record ({} bytes)", source, data.size());
+      break;
+    }
     std::string_view line = data.substr(0, nl);
     if (!trim(line).empty()) out.emplace_back(line);
-    data.remove_prefix(nl == std::string_view::npos ? data.size() : nl + 1);
+    data.remove_prefix(nl + 1);
   }
   return out;
 }
@@ -652,17 +658,48 @@ asio::awaitable<Status> Store::flush() {
   Status result = Ok{};
   for (size_t i = 0; i < segments.size(); ++i) {
     auto& seg = segments[i];
-    auto lines = split_lines(seg.data);
+    auto lines = split_lines(seg.data, seg.path.empty() ? "(memory)" : seg.path);
     size_t done = 0;
+    std::string rejected;
     while (done < lines.size()) {
       size_t n = std::min(kRowsPerStatement, lines.size() - done);
       std::vector<std::string> chunk(lines.begin() + done, lines.begin() + done + n);
       auto st = co_await write_batch(chunk);
+      if (!st && !is_connection_error(st.error())) {
+        // A record the database refuses must not hold back the others: one by one, keeping
+        // only the refused ones aside.
+        Status one_by_one = Ok{};
+        for (const auto& line : chunk) {
+          const std::vector<std::string> one(1, line);
+          auto single = co_await write_batch(one);
+          if (single) continue;
+          if (is_connection_error(single.error())) {
+            one_by_one = single.error();
+            break;
+          }
+          LOG_ERROR("spend record rejected by the database: {}", single.error().message);
+          rejected += line + "\n";
+        }
+        st = one_by_one;
+      }
       if (!st) {
         result = st.error();
         break;
       }
       done += n;
+    }
+    if (!rejected.empty()) {
+      if (seg.path.empty()) {
+        LOG_ERROR("{} spend record(s) rejected and not journaled (no journal directory)",
+                  std::count(rejected.begin(), rejected.end(), '\n'));
+      } else {
+        int fd = ::open((seg.path + ".rejected").c_str(), O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC,
+                        0600);
+        if (fd >= 0) {
+          (void)write_all(fd, rejected);
+          ::close(fd);
+        }
+      }
     }
     if (done == lines.size()) {
       if (!seg.path.empty()) {
@@ -671,28 +708,21 @@ asio::awaitable<Status> Store::flush() {
       }
       continue;
     }
-    // Keep what was not written (and the later segments) for the next flush.
+    // The database went away: keep what was not written (and the later segments) for the next
+    // flush; the part already written is not written again.
     std::string rest;
     for (size_t k = done; k < lines.size(); ++k) rest += lines[k] + "\n";
-    const bool connection = is_connection_error(result.error());
-    if (!connection) {
-      LOG_ERROR("spend batch rejected by the database: {}; records kept in {}",
-                result.error().message, seg.path.empty() ? "memory" : seg.path + ".rejected");
-    }
     if (seg.path.empty()) {
       memory_segments_.push_back({"", std::move(rest)});
     } else {
       int fd = ::open((seg.path + ".tmp").c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
       if (fd >= 0 && write_all(fd, rest)) {
         ::close(fd);
-        ::rename((seg.path + ".tmp").c_str(),
-                 (connection ? seg.path : seg.path + ".rejected").c_str());
-        if (!connection) ::unlink(seg.path.c_str());
+        ::rename((seg.path + ".tmp").c_str(), seg.path.c_str());
       } else if (fd >= 0) {
         ::close(fd);
       }
     }
-    if (!connection) continue;  // a bad record must not hold back the rest
     db_reachable_ = false;
     for (size_t k = i + 1; k < segments.size(); ++k)
       if (segments[k].path.empty()) memory_segments_.push_back(std::move(segments[k]));

@@ -78,9 +78,6 @@ class Pool {
   // Runs one statement (several when `params` is empty and the text has several; then the last
   // result is returned). Text parameters $1..$n.
   boost::asio::awaitable<Result<PgResult>> query(std::string_view sql, const Params& params = {});
-  // BEGIN; statements...; COMMIT on one connection. The first failure rolls back.
-  boost::asio::awaitable<Result<std::vector<PgResult>>> transaction(
-      const std::vector<std::pair<std::string, Params>>& statements);
 
   size_t open_connections() const { return total_; }
   size_t in_use() const { return total_ - idle_.size(); }
