@@ -11,52 +11,35 @@ namespace litellm::db {
 
 namespace {
 
-struct Col {
-  const char* name;  // column (and JSON key)
-  const char* type;  // in the recordset
-};
-
-// The record's fields (store.cpp writes them).
-constexpr Col kRecord[] = {
-    {"request_id", "text"},
-    {"call_type", "text"},
-    {"api_key", "text"},
-    {"spend", "double precision"},
-    {"total_tokens", "integer"},
-    {"prompt_tokens", "integer"},
-    {"completion_tokens", "integer"},
-    {"startTime", "timestamp(3)"},
-    {"endTime", "timestamp(3)"},
-    {"completionStartTime", "timestamp(3)"},
-    {"model", "text"},
-    {"model_id", "text"},
-    {"model_group", "text"},
-    {"custom_llm_provider", "text"},
-    {"api_base", "text"},
-    {"user", "text"},
-    {"metadata", "jsonb"},
-    {"cache_hit", "text"},
-    {"cache_key", "text"},
-    {"request_tags", "jsonb"},
-    {"team_id", "text"},
-    {"organization_id", "text"},
-    {"end_user", "text"},
-    {"session_id", "text"},
-    {"status", "text"},
-    {"request_duration_ms", "integer"},
-    {"litellm_call_id", "text"},
-    // Not SpendLogs columns:
-    {"date", "text"},
-    {"endpoint", "text"},
-    {"log", "boolean"},
-    {"success", "boolean"},
-    {"error_row", "boolean"},
-    {"error_id", "text"},
-    {"exception_type", "text"},
-    {"exception_string", "text"},
-    {"status_code", "text"},
-};
-constexpr int kSpendLogColumns = 27;  // the first 27 fields are LiteLLM_SpendLogs columns
+// The LiteLLM_SpendLogs columns the batch writes (those this database has), named as in the
+// expanded record `r` of batch_sql().
+constexpr const char* kSpendLogColumns[] = {"request_id",
+                                            "call_type",
+                                            "api_key",
+                                            "spend",
+                                            "total_tokens",
+                                            "prompt_tokens",
+                                            "completion_tokens",
+                                            "startTime",
+                                            "endTime",
+                                            "completionStartTime",
+                                            "model",
+                                            "model_id",
+                                            "model_group",
+                                            "custom_llm_provider",
+                                            "api_base",
+                                            "user",
+                                            "metadata",
+                                            "cache_hit",
+                                            "cache_key",
+                                            "request_tags",
+                                            "team_id",
+                                            "organization_id",
+                                            "end_user",
+                                            "session_id",
+                                            "status",
+                                            "request_duration_ms",
+                                            "litellm_call_id"};
 
 std::string q(std::string_view id) { return quote_ident(id); }
 
@@ -116,15 +99,43 @@ std::string daily_upsert(const Catalog& c, const char* alias, const char* table,
 
 std::string Store::batch_sql() const {
   const Catalog& c = catalog_;
-  std::string defs;
-  for (const auto& col : kRecord)
-    defs += std::string(defs.empty() ? "" : ", ") + q(col.name) + " " + col.type;
-  std::string sql = "WITH r AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(" + defs + "))";
+  // The journal's compact records (store.cpp: short keys, empty values left out, times in unix
+  // milliseconds) expanded to LiteLLM's columns; LiteLLM's SpendLogsMetadata is built here.
+  std::string sql =
+      "WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(r text, ct text, k text, s "
+      "double precision, pt integer, co integer, tt integer, t0 bigint, t1 bigint, tf bigint, m "
+      "text, mi text, g text, p text, b text, u text, ka text, ti text, ta text, o text, eu text, "
+      "tg jsonb, ep text, l boolean, ok boolean, ei text, et text, es text, sc text)),\n"
+      "r AS (SELECT r AS request_id, coalesce(ct, '') AS call_type, coalesce(k, '') AS api_key, "
+      "coalesce(s, 0) AS spend, coalesce(tt, 0) AS total_tokens, coalesce(pt, 0) AS "
+      "prompt_tokens, coalesce(co, 0) AS completion_tokens, "
+      "(to_timestamp(t0 / 1000.0) AT TIME ZONE 'utc')::timestamp(3) AS \"startTime\", "
+      "(to_timestamp(t1 / 1000.0) AT TIME ZONE 'utc')::timestamp(3) AS \"endTime\", "
+      "(to_timestamp(coalesce(tf, t1) / 1000.0) AT TIME ZONE 'utc')::timestamp(3) AS "
+      "\"completionStartTime\", coalesce(m, '') AS model, coalesce(mi, '') AS model_id, "
+      "coalesce(g, '') AS model_group, coalesce(p, '') AS custom_llm_provider, coalesce(b, '') "
+      "AS api_base, coalesce(u, '') AS \"user\", jsonb_strip_nulls(jsonb_build_object("
+      "'user_api_key', k, 'user_api_key_alias', ka, 'user_api_key_team_id', ti, "
+      "'user_api_key_org_id', o, 'user_api_key_user_id', u, 'user_api_key_team_alias', ta)) || "
+      "jsonb_build_object('spend_logs_metadata', NULL, 'requester_ip_address', NULL, 'status', "
+      "CASE WHEN coalesce(ok, true) THEN 'success' ELSE 'failure' END, 'usage_object', "
+      "jsonb_build_object('prompt_tokens', coalesce(pt, 0), 'completion_tokens', coalesce(co, 0), "
+      "'total_tokens', coalesce(tt, 0)), 'additional_usage_values', '{}'::jsonb) || CASE WHEN "
+      "coalesce(ok, true) THEN '{}'::jsonb ELSE jsonb_build_object('error_information', "
+      "jsonb_build_object('error_code', sc, 'error_class', et, 'llm_provider', p, "
+      "'error_message', es)) END AS metadata, 'False' AS cache_hit, 'Cache OFF' AS cache_key, "
+      "coalesce(tg, '[]'::jsonb) AS request_tags, coalesce(ti, '') AS team_id, coalesce(o, '') "
+      "AS organization_id, coalesce(eu, '') AS end_user, r AS session_id, CASE WHEN coalesce(ok, "
+      "true) THEN 'success' ELSE 'failure' END AS status, (t1 - t0)::integer AS "
+      "request_duration_ms, r AS litellm_call_id, to_char(to_timestamp(t0 / 1000.0) AT TIME ZONE "
+      "'utc', 'YYYY-MM-DD') AS date, coalesce(ep, '') AS endpoint, coalesce(l, true) AS log, "
+      "coalesce(ok, true) AS success, ei IS NOT NULL AS error_row, ei AS error_id, coalesce(et, "
+      "'') AS exception_type, coalesce(es, '') AS exception_string, coalesce(sc, '') AS "
+      "status_code FROM x)";
   const bool logs = c.has("LiteLLM_SpendLogs");
   if (logs) {
     std::string cols;
-    for (int i = 0; i < kSpendLogColumns; ++i) {
-      const char* name = kRecord[i].name;
+    for (const char* name : kSpendLogColumns) {
       if (!c.has("LiteLLM_SpendLogs", name)) continue;
       cols += (cols.empty() ? "" : ", ") + q(name);
     }

@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
@@ -34,6 +35,7 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kRowsPerStatement = 500;
+constexpr size_t kSegmentBytes = 4u << 20;
 constexpr auto kUnknownKeyTtl = std::chrono::seconds(5);
 constexpr size_t kMaxCachedKeys = 100000;
 
@@ -118,17 +120,6 @@ LEFT JOIN "LiteLLM_UserTable" u ON v.user_id = u.user_id
 LEFT JOIN "LiteLLM_BudgetTable" b ON v.budget_id = b.budget_id
 WHERE v.token = $1) x)";
 
-std::string ts_text(double unix_seconds) {
-  time_t secs = static_cast<time_t>(unix_seconds);
-  int ms = static_cast<int>((unix_seconds - static_cast<double>(secs)) * 1000);
-  tm t{};
-  gmtime_r(&secs, &t);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%03d", t.tm_year + 1900,
-                t.tm_mon + 1, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ms);
-  return buf;
-}
-
 bool write_all(int fd, std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
@@ -152,8 +143,8 @@ std::optional<std::string> read_file(const std::string& path) {
 
 // Complete lines only: a record without its newline was torn by a crash mid-write (the journal
 // writes whole lines, so only the last one can be) and is not valid JSON.
-std::vector<std::string> split_lines(std::string_view data, const std::string& source) {
-  std::vector<std::string> out;
+std::vector<std::string_view> split_lines(std::string_view data, const std::string& source) {
+  std::vector<std::string_view> out;
   while (!data.empty()) {
     size_t nl = data.find('\n');
     if (nl == std::string_view::npos) {
@@ -435,117 +426,69 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
     if (!rec.team_id.empty()) unflushed_["t:" + rec.team_id] += rec.spend;
     if (!rec.user.empty()) unflushed_["u:" + rec.user] += rec.spend;
   }
-  const bool log_row = !options_.disable_spend_logs;
-  const bool error_row = !rec.success && !options_.disable_error_logs;
-  // One JSON object per line, written directly (this runs for every request): the keys are
-  // the recordset columns of spend_sql.cpp.
+  // One compact JSON object per line (spend_sql.cpp expands it): short keys, empty values left
+  // out, times as unix milliseconds. Written directly: this runs for every request.
   std::string& o = pending_;
+  o += '{';
   bool first = true;
   auto field = [&](std::string_view k) {
-    o += first ? "{\"" : ",\"";
+    if (!first) o += ',';
     first = false;
+    o += '"';
     o += k;
     o += "\":";
   };
   auto str = [&](std::string_view k, std::string_view v) {
+    if (v.empty()) return;
     field(k);
     litellm::json::append_quoted(o, v);
   };
-  auto opt_str = [&](std::string_view k, std::string_view v) {  // null when empty
-    field(k);
-    if (v.empty())
-      o += "null";
-    else
-      litellm::json::append_quoted(o, v);
-  };
-  auto num = [&](std::string_view k, int64_t v) {
-    field(k);
-    o += std::to_string(v);
-  };
-  auto flag = [&](std::string_view k, bool v) {
-    field(k);
-    o += v ? "true" : "false";
-  };
-  auto money = [&](std::string_view k, double v) {
+  auto num = [&](std::string_view k, auto v) {
     field(k);
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    o += buf;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    o.append(buf, ec == std::errc() ? end : buf);
   };
-  const std::string_view status = rec.success ? "success" : "failure";
-  str("request_id", rec.request_id);
-  str("call_type", rec.call_type);
-  str("api_key", rec.api_key);
-  money("spend", rec.spend);
-  num("total_tokens", rec.total_tokens);
-  num("prompt_tokens", rec.prompt_tokens);
-  num("completion_tokens", rec.completion_tokens);
-  const std::string start = ts_text(rec.start_time);
-  str("startTime", start);
-  str("endTime", ts_text(rec.end_time));
-  str("completionStartTime",
-      ts_text(rec.completion_start_time > 0 ? rec.completion_start_time : rec.end_time));
-  str("model", rec.model);
-  str("model_id", rec.model_id);
-  str("model_group", rec.model_group);
-  str("custom_llm_provider", rec.custom_llm_provider);
-  str("api_base", rec.api_base);
-  str("user", rec.user);
-  // LiteLLM's SpendLogsMetadata.
-  field("metadata");
-  first = true;
-  str("user_api_key", rec.api_key);
-  opt_str("user_api_key_alias", rec.key_alias);
-  opt_str("user_api_key_team_id", rec.team_id);
-  opt_str("user_api_key_org_id", rec.org_id);
-  opt_str("user_api_key_user_id", rec.user);
-  opt_str("user_api_key_team_alias", rec.team_alias);
-  opt_str("spend_logs_metadata", "");
-  opt_str("requester_ip_address", "");
-  str("status", status);
-  field("usage_object");
-  first = true;
-  num("prompt_tokens", rec.prompt_tokens);
-  num("completion_tokens", rec.completion_tokens);
-  num("total_tokens", rec.total_tokens);
-  o += '}';
-  field("additional_usage_values");
-  o += "{}";
+  auto ms = [](double t) { return static_cast<int64_t>(t * 1000); };
+  str("r", rec.request_id);
+  str("ct", rec.call_type);
+  str("k", rec.api_key);
+  if (rec.spend != 0) num("s", rec.spend);
+  num("pt", rec.prompt_tokens);
+  num("co", rec.completion_tokens);
+  num("tt", rec.total_tokens);
+  num("t0", ms(rec.start_time));
+  num("t1", ms(rec.end_time));
+  if (rec.completion_start_time > 0) num("tf", ms(rec.completion_start_time));
+  str("m", rec.model);
+  str("mi", rec.model_id);
+  str("g", rec.model_group);
+  str("p", rec.custom_llm_provider);
+  str("b", rec.api_base);
+  str("u", rec.user);
+  str("ka", rec.key_alias);
+  str("ti", rec.team_id);
+  str("ta", rec.team_alias);
+  str("o", rec.org_id);
+  str("eu", rec.end_user);
+  if (!rec.tags.empty()) {
+    field("tg");
+    o += '[';
+    for (size_t i = 0; i < rec.tags.size(); ++i) {
+      if (i) o += ',';
+      litellm::json::append_quoted(o, rec.tags[i]);
+    }
+    o += ']';
+  }
+  str("ep", rec.endpoint);
+  if (options_.disable_spend_logs) o += ",\"l\":false";
   if (!rec.success) {
-    field("error_information");
-    first = true;
-    str("error_code", rec.status_code);
-    str("error_class", rec.exception_type);
-    str("llm_provider", rec.custom_llm_provider);
-    str("error_message", rec.exception_string);
-    o += '}';
+    o += ",\"ok\":false";
+    if (!options_.disable_error_logs) str("ei", uuid4());
+    str("et", rec.exception_type);
+    str("es", rec.exception_string);
+    str("sc", rec.status_code);
   }
-  o += '}';
-  str("cache_hit", "False");
-  str("cache_key", "Cache OFF");
-  field("request_tags");
-  o += '[';
-  for (size_t i = 0; i < rec.tags.size(); ++i) {
-    if (i) o += ',';
-    litellm::json::append_quoted(o, rec.tags[i]);
-  }
-  o += ']';
-  str("team_id", rec.team_id);
-  str("organization_id", rec.org_id);
-  str("end_user", rec.end_user);
-  str("session_id", rec.session_id);
-  str("status", status);
-  num("request_duration_ms", static_cast<int64_t>((rec.end_time - rec.start_time) * 1000));
-  str("litellm_call_id", rec.session_id);
-  str("date", std::string_view(start).substr(0, 10));
-  str("endpoint", rec.endpoint);
-  flag("log", log_row);
-  flag("success", rec.success);
-  flag("error_row", error_row);
-  str("error_id", error_row ? uuid4() : std::string());
-  str("exception_type", rec.exception_type);
-  str("exception_string", rec.exception_string);
-  str("status_code", rec.status_code);
   o += "}\n";
 }
 
@@ -574,6 +517,12 @@ void Store::write_journal() {
     memory_segments_.push_back({"", std::move(pending_)});
   } else {
     journal_bytes_ += pending_.size();
+    segment_bytes_ += pending_.size();
+    if (segment_bytes_ >= kSegmentBytes) {  // the flush reads one segment at a time
+      ::close(segment_fd_);
+      segment_fd_ = -1;
+      segment_bytes_ = 0;
+    }
   }
   pending_.clear();
 }
@@ -614,7 +563,7 @@ std::vector<Store::Segment> Store::closed_segments() {
   for (const auto& n : names) {
     std::string path = options_.journal_dir + "/" + n;
     if (path == segment_path_ && segment_fd_ >= 0) continue;
-    if (auto data = read_file(path)) out.push_back({path, std::move(*data)});
+    out.push_back({path, std::string()});  // read when its turn comes (bounded memory)
   }
   return out;
 }
@@ -630,6 +579,7 @@ asio::awaitable<Status> Store::flush() {
   if (segment_fd_ >= 0) {  // new records go to a new segment while this one is written
     ::close(segment_fd_);
     segment_fd_ = -1;
+    segment_bytes_ = 0;
     segment_path_.clear();
   }
   claim_orphans();
@@ -658,19 +608,24 @@ asio::awaitable<Status> Store::flush() {
   Status result = Ok{};
   for (size_t i = 0; i < segments.size(); ++i) {
     auto& seg = segments[i];
+    if (!seg.path.empty()) {
+      auto data = read_file(seg.path);
+      if (!data) continue;  // claimed or removed meanwhile
+      seg.data = std::move(*data);
+    }
     auto lines = split_lines(seg.data, seg.path.empty() ? "(memory)" : seg.path);
     size_t done = 0;
     std::string rejected;
     while (done < lines.size()) {
       size_t n = std::min(kRowsPerStatement, lines.size() - done);
-      std::vector<std::string> chunk(lines.begin() + done, lines.begin() + done + n);
+      std::vector<std::string_view> chunk(lines.begin() + done, lines.begin() + done + n);
       auto st = co_await write_batch(chunk);
       if (!st && !is_connection_error(st.error())) {
         // A record the database refuses must not hold back the others: one by one, keeping
         // only the refused ones aside.
         Status one_by_one = Ok{};
         for (const auto& line : chunk) {
-          const std::vector<std::string> one(1, line);
+          const std::vector<std::string_view> one(1, line);
           auto single = co_await write_batch(one);
           if (single) continue;
           if (is_connection_error(single.error())) {
@@ -678,7 +633,8 @@ asio::awaitable<Status> Store::flush() {
             break;
           }
           LOG_ERROR("spend record rejected by the database: {}", single.error().message);
-          rejected += line + "\n";
+          rejected.append(line);
+          rejected += '\n';
         }
         st = one_by_one;
       }
@@ -706,12 +662,16 @@ asio::awaitable<Status> Store::flush() {
         ::unlink(seg.path.c_str());
         journal_bytes_ -= std::min(journal_bytes_, seg.data.size());
       }
+      std::string().swap(seg.data);  // free it before the next segment is read
       continue;
     }
     // The database went away: keep what was not written (and the later segments) for the next
     // flush; the part already written is not written again.
     std::string rest;
-    for (size_t k = done; k < lines.size(); ++k) rest += lines[k] + "\n";
+    for (size_t k = done; k < lines.size(); ++k) {
+      rest.append(lines[k]);
+      rest += '\n';
+    }
     if (seg.path.empty()) {
       memory_segments_.push_back({"", std::move(rest)});
     } else {
@@ -745,11 +705,15 @@ asio::awaitable<void> Store::drain(std::chrono::milliseconds budget) {
              memory_segments_.size());
 }
 
-asio::awaitable<Status> Store::write_batch(const std::vector<std::string>& lines) {
-  std::string array = "[";
+asio::awaitable<Status> Store::write_batch(const std::vector<std::string_view>& lines) {
+  size_t size = 2;
+  for (auto l : lines) size += l.size() + 1;
+  std::string array;
+  array.reserve(size);
+  array += '[';
   for (size_t i = 0; i < lines.size(); ++i) {
     if (i) array += ',';
-    array += lines[i];
+    array.append(lines[i]);
   }
   array += ']';
   auto r = co_await pool_.query(batch_sql(), params(array));

@@ -239,17 +239,10 @@ def test_request_tags_and_daily_tag_spend(start_proxy, mock, pg):
     assert tags == [["batch", "1", "t"], ["nightly", "1", "t"], ["prod", "1", "t"], ["team-a", "1", "t"]]
 
 
-def journal_line(request_id, start="2026-01-01 00:00:00.000", api_key="journal-key"):
-    return json.dumps({
-        "request_id": request_id, "call_type": "acompletion", "api_key": api_key, "spend": 0.25,
-        "total_tokens": 3, "prompt_tokens": 1, "completion_tokens": 2, "startTime": start,
-        "endTime": "2026-01-01 00:00:01.000", "completionStartTime": "2026-01-01 00:00:01.000", "model": "m",
-        "model_id": "", "model_group": "g", "custom_llm_provider": "openai", "api_base": "", "user": "",
-        "metadata": {}, "cache_hit": "False", "cache_key": "Cache OFF", "request_tags": [], "team_id": "",
-        "organization_id": "", "end_user": "", "session_id": request_id, "status": "success",
-        "request_duration_ms": 1000, "litellm_call_id": request_id, "date": "2026-01-01", "endpoint": "/x",
-        "log": True, "success": True, "error_row": False, "error_id": "", "exception_type": "",
-        "exception_string": "", "status_code": ""})
+def journal_line(request_id, t0=1767225600000):
+    """A record as the spend journal holds it (src/db/store.cpp, Store::record)."""
+    return json.dumps({"r": request_id, "ct": "acompletion", "k": "journal-key", "s": 0.25, "pt": 1, "co": 2,
+                       "tt": 3, "t0": t0, "t1": 1767225601000, "m": "m", "g": "g", "p": "openai", "ep": "/x"})
 
 
 def test_dead_process_journal_claimed_and_bad_records_set_aside(start_proxy, mock, pg, tmp_path):
@@ -259,7 +252,7 @@ def test_dead_process_journal_claimed_and_bad_records_set_aside(start_proxy, moc
     # Left by a process that no longer exists: two good records, one the database refuses, and a
     # last record torn by the crash.
     orphan = journal / "spend-999999-1-0.jsonl"
-    orphan.write_text(journal_line("journal-good-1") + "\n" + journal_line("journal-bad", start="not a time") + "\n"
+    orphan.write_text(journal_line("journal-good-1") + "\n" + journal_line("journal-bad", t0="not a time") + "\n"
                       + journal_line("journal-good-2") + "\n" + journal_line("journal-torn")[:40])
     start_proxy(db_config(mock, url), env=dict(DB_ENV, LITELLM_CPP_SPEND_JOURNAL_DIR=str(journal)))
     rows = server.wait_until('SELECT request_id FROM "LiteLLM_SpendLogs" ORDER BY request_id', name,

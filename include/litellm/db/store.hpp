@@ -123,7 +123,7 @@ class Store {
   void write_journal();
   void claim_orphans();
   std::vector<Segment> closed_segments();
-  boost::asio::awaitable<Status> write_batch(const std::vector<std::string>& lines);
+  boost::asio::awaitable<Status> write_batch(const std::vector<std::string_view>& lines);
   std::string batch_sql() const;
   double unflushed(const std::string& id) const;
   void schedule_resets();
@@ -144,6 +144,7 @@ class Store {
   std::unordered_map<std::string, double> unflushed_, in_flush_;
   std::vector<Segment> memory_segments_;
   int segment_fd_ = -1;
+  size_t segment_bytes_ = 0;
   std::string segment_path_;
   uint64_t next_seq_ = 0;
   size_t journal_bytes_ = 0;
