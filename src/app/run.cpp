@@ -339,9 +339,16 @@ int run(int argc, const char* const* argv) {
     if (!report->missing.empty()) {
       std::string list;
       for (const auto& t : report->missing) list += (list.empty() ? "" : ", ") + t;
-      LOG_WARN("tables missing{}: {}; features using them are off",
-               update ? " (existing LiteLLM database, not altered)" : " (DISABLE_SCHEMA_UPDATE)",
-               list);
+      if (update)
+        LOG_WARN(
+            "tables missing (existing LiteLLM database, not altered): {}; features using "
+            "them are off",
+            list);
+      else
+        LOG_ERROR(
+            "tables missing (DISABLE_SCHEMA_UPDATE): {}; run once without it (or "
+            "--skip_server_startup) to create them",
+            list);
     }
   }
   if (cli.skip_server_startup) {

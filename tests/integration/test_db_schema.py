@@ -103,3 +103,43 @@ def test_non_postgres_url_exits_1(tmp_path):
                          text=True, timeout=30, env={"PATH": "/usr/bin:/bin", "LITELLM_MODE": "PRODUCTION"})
     assert out.returncode == 1
     assert "PostgreSQL URL" in out.stderr
+
+
+def test_compose_migrate_service_prepares_the_database_for_the_proxy(pg_server, tmp_path):
+    """docker-compose.yml: the one-shot `migrate` service's command and environment create LiteLLM's
+    tables; the proxy's own environment (DISABLE_SCHEMA_UPDATE=true) then finds them all."""
+    import os
+    import subprocess
+    import yaml
+    root = Path(__file__).resolve().parents[2]
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    name = pg_server.new_database("compose")
+    example = {}
+    for line in (root / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            k, v = line.split("=", 1)
+            example[k] = v
+
+    def run(service, extra_args=()):
+        svc = compose["services"][service]
+        mounts = {v.split(":")[1]: v.split(":")[0] for v in svc["volumes"]}
+        command = [str((root / mounts[a]).resolve()) if a in mounts else a for a in svc["command"]]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LITELLM_", "DATABASE_"))}
+        env.update(example)
+        for item in svc["environment"]:
+            k, v = item.split("=", 1)
+            env[k] = v
+        env["DATABASE_URL"] = pg_server.url(name)  # the compose file's `db` host, here
+        return subprocess.run([str(BINARY), *command, *extra_args], capture_output=True, text=True, env=env,
+                              timeout=60)
+
+    # Before the migration the proxy's environment finds nothing and says so.
+    early = run("litellm", ["--skip_server_startup"])
+    assert early.returncode == 0 and "tables missing (DISABLE_SCHEMA_UPDATE)" in early.stdout + early.stderr
+    migrate = run("migrate")
+    assert migrate.returncode == 0, migrate.stderr
+    tables = {r[0] for r in pg_server.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", db=name)}
+    assert "LiteLLM_VerificationToken" in tables and "LiteLLM_SpendLogs" in tables
+    proxy = run("litellm", ["--skip_server_startup"])
+    assert proxy.returncode == 0, proxy.stderr
+    assert "tables missing" not in proxy.stdout + proxy.stderr
