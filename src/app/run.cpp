@@ -153,8 +153,11 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
             deadline - std::chrono::steady_clock::now());
         asio::co_spawn(
             ioc,
-            [store_ptr, left, &ioc]() -> asio::awaitable<void> {
+            [store_ptr, left, &ioc, &forced]() -> asio::awaitable<void> {
               co_await store_ptr->drain(std::min(left, std::chrono::milliseconds(10000)));
+              // Database work still running past the bound: end like a forced drain (the
+              // journal is on disk; the next worker writes it).
+              if (store_ptr->busy()) forced = true;
               ioc.stop();
             },
             asio::detached);

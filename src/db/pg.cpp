@@ -3,7 +3,7 @@
 // unreachable server costs a bounded time and never blocks the loop.
 #include "litellm/db/pg.hpp"
 
-#include <libpq-fe.h>
+#include "libpq.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -56,24 +56,24 @@ asio::awaitable<bool> wait_socket(stream_descriptor& sock, stream_descriptor::wa
 
 PgResult& PgResult::operator=(PgResult&& o) noexcept {
   if (this != &o) {
-    if (r_) PQclear(r_);
+    if (r_) pq().PQclear(r_);
     r_ = o.r_;
     o.r_ = nullptr;
   }
   return *this;
 }
 PgResult::~PgResult() {
-  if (r_) PQclear(r_);
+  if (r_) pq().PQclear(r_);
 }
-int PgResult::rows() const { return r_ ? PQntuples(r_) : 0; }
-int PgResult::columns() const { return r_ ? PQnfields(r_) : 0; }
+int PgResult::rows() const { return r_ ? pq().PQntuples(r_) : 0; }
+int PgResult::columns() const { return r_ ? pq().PQnfields(r_) : 0; }
 std::string_view PgResult::get(int row, int col) const {
-  return {PQgetvalue(r_, row, col), static_cast<size_t>(PQgetlength(r_, row, col))};
+  return {pq().PQgetvalue(r_, row, col), static_cast<size_t>(pq().PQgetlength(r_, row, col))};
 }
-bool PgResult::is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
-std::string_view PgResult::column_name(int col) const { return PQfname(r_, col); }
+bool PgResult::is_null(int row, int col) const { return pq().PQgetisnull(r_, row, col) != 0; }
+std::string_view PgResult::column_name(int col) const { return pq().PQfname(r_, col); }
 int64_t PgResult::affected() const {
-  const char* n = r_ ? PQcmdTuples(r_) : "";
+  const char* n = r_ ? pq().PQcmdTuples(r_) : "";
   return *n ? std::strtoll(n, nullptr, 10) : 0;
 }
 
@@ -94,39 +94,39 @@ class Pool::Conn {
   Conn(asio::io_context& ioc, PGconn* c) : c_(c), sock_(ioc) {}
   ~Conn() {
     if (sock_.is_open()) sock_.release();
-    if (c_) PQfinish(c_);
+    if (c_) pq().PQfinish(c_);
   }
 
   static asio::awaitable<Result<std::unique_ptr<Conn>>> open(asio::io_context& ioc,
                                                              const std::string& conninfo,
                                                              std::chrono::milliseconds timeout) {
-    PGconn* c = PQconnectStart(conninfo.c_str());
+    PGconn* c = pq().PQconnectStart(conninfo.c_str());
     if (c == nullptr) co_return db_error("out of memory starting a database connection", true);
     auto conn = std::make_unique<Conn>(ioc, c);
-    if (PQstatus(c) == CONNECTION_BAD)
-      co_return db_error("database connection failed: " + trim_msg(PQerrorMessage(c)), true);
+    if (pq().PQstatus(c) == CONNECTION_BAD)
+      co_return db_error("database connection failed: " + trim_msg(pq().PQerrorMessage(c)), true);
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
     while (st != PGRES_POLLING_OK) {
       if (st == PGRES_POLLING_FAILED)
-        co_return db_error("database connection failed: " + trim_msg(PQerrorMessage(c)), true);
+        co_return db_error("database connection failed: " + trim_msg(pq().PQerrorMessage(c)), true);
       // The socket can change while libpq tries addresses: wait on the current one.
-      stream_descriptor sock(ioc, PQsocket(c));
+      stream_descriptor sock(ioc, pq().PQsocket(c));
       bool ok = co_await wait_socket(sock,
                                      st == PGRES_POLLING_READING ? stream_descriptor::wait_read
                                                                  : stream_descriptor::wait_write,
                                      deadline);
       sock.release();
       if (!ok) co_return db_error("database connection timed out", true);
-      st = PQconnectPoll(c);
+      st = pq().PQconnectPoll(c);
     }
-    if (PQsetnonblocking(c, 1) != 0)
+    if (pq().PQsetnonblocking(c, 1) != 0)
       co_return db_error("database connection failed: cannot enter non-blocking mode", true);
-    conn->sock_.assign(PQsocket(c));
+    conn->sock_.assign(pq().PQsocket(c));
     co_return conn;
   }
 
-  bool healthy() const { return c_ && PQstatus(c_) == CONNECTION_OK; }
+  bool healthy() const { return c_ && pq().PQstatus(c_) == CONNECTION_OK; }
 
   asio::awaitable<Result<PgResult>> exec(std::string_view sql, const Params& params,
                                          std::chrono::milliseconds timeout) {
@@ -134,37 +134,37 @@ class Pool::Conn {
     std::string text(sql);
     int sent;
     if (params.empty()) {
-      sent = PQsendQuery(c_, text.c_str());
+      sent = pq().PQsendQuery(c_, text.c_str());
     } else {
       std::vector<const char*> values;
       values.reserve(params.size());
       for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-      sent = PQsendQueryParams(c_, text.c_str(), static_cast<int>(params.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0);
+      sent = pq().PQsendQueryParams(c_, text.c_str(), static_cast<int>(params.size()), nullptr,
+                                    values.data(), nullptr, nullptr, 0);
     }
     if (!sent) co_return failure();
     for (;;) {  // push the query out
-      int f = PQflush(c_);
+      int f = pq().PQflush(c_);
       if (f == 0) break;
       if (f < 0) co_return failure();
       if (!co_await wait_socket(sock_, stream_descriptor::wait_write, deadline))
         co_return timeout_failure();
-      if (!PQconsumeInput(c_)) co_return failure();
+      if (!pq().PQconsumeInput(c_)) co_return failure();
     }
     PgResult last;
     std::optional<Error> statement_error;
     for (;;) {
-      while (PQisBusy(c_)) {
+      while (pq().PQisBusy(c_)) {
         if (!co_await wait_socket(sock_, stream_descriptor::wait_read, deadline))
           co_return timeout_failure();
-        if (!PQconsumeInput(c_)) co_return failure();
+        if (!pq().PQconsumeInput(c_)) co_return failure();
       }
-      PGresult* r = PQgetResult(c_);
+      PGresult* r = pq().PQgetResult(c_);
       if (r == nullptr) break;
-      auto status = PQresultStatus(r);
+      auto status = pq().PQresultStatus(r);
       if (status == PGRES_FATAL_ERROR && !statement_error) {
-        const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        std::string msg = trim_msg(PQresultErrorMessage(r));
+        const char* state = pq().PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        std::string msg = trim_msg(pq().PQresultErrorMessage(r));
         // Class 08 (connection exception) and 57P01..03 (admin shutdown) are connection-level.
         bool conn = state && (std::string_view(state).starts_with("08") ||
                               std::string_view(state).starts_with("57P"));
@@ -180,12 +180,12 @@ class Pool::Conn {
 
  private:
   Error failure() {
-    return db_error("database connection lost: " + trim_msg(PQerrorMessage(c_)), true);
+    return db_error("database connection lost: " + trim_msg(pq().PQerrorMessage(c_)), true);
   }
   Error timeout_failure() {
     // The connection is in an unknown state; the pool drops it (deregister before libpq closes).
     sock_.release();
-    PQfinish(c_);
+    pq().PQfinish(c_);
     c_ = nullptr;
     return db_error("database query timed out", true);
   }
@@ -290,34 +290,34 @@ Result<BlockingConn> BlockingConn::connect(const std::string& conninfo, int time
   const char* keys[] = {"dbname", "connect_timeout", nullptr};
   std::string t = std::to_string(timeout_seconds);
   const char* vals[] = {conninfo.c_str(), t.c_str(), nullptr};
-  PGconn* c = PQconnectdbParams(keys, vals, 1);
-  if (PQstatus(c) != CONNECTION_OK) {
-    std::string msg = trim_msg(PQerrorMessage(c));
-    PQfinish(c);
+  PGconn* c = pq().PQconnectdbParams(keys, vals, 1);
+  if (pq().PQstatus(c) != CONNECTION_OK) {
+    std::string msg = trim_msg(pq().PQerrorMessage(c));
+    pq().PQfinish(c);
     return db_error("database connection failed: " + msg, true);
   }
   return BlockingConn(c);
 }
 
 BlockingConn::~BlockingConn() {
-  if (c_) PQfinish(c_);
+  if (c_) pq().PQfinish(c_);
 }
 
 Result<PgResult> BlockingConn::exec(const std::string& sql, const Params& params) {
   PGresult* r;
   if (params.empty()) {
-    r = PQexec(c_, sql.c_str());
+    r = pq().PQexec(c_, sql.c_str());
   } else {
     std::vector<const char*> values;
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-    r = PQexecParams(c_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
-                     nullptr, nullptr, 0);
+    r = pq().PQexecParams(c_, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                          nullptr, nullptr, 0);
   }
   PgResult res(r);
-  auto st = PQresultStatus(r);
+  auto st = pq().PQresultStatus(r);
   if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || r == nullptr) {
-    bool conn = PQstatus(c_) != CONNECTION_OK;
-    return db_error(trim_msg(r ? PQresultErrorMessage(r) : PQerrorMessage(c_)), conn);
+    bool conn = pq().PQstatus(c_) != CONNECTION_OK;
+    return db_error(trim_msg(r ? pq().PQresultErrorMessage(r) : pq().PQerrorMessage(c_)), conn);
   }
   return res;
 }

@@ -2,8 +2,8 @@
 // existing one (never altered), LiteLLM's views ensured.
 #include "litellm/db/schema.hpp"
 
-#include <libpq-fe.h>
 #include <unistd.h>
+#include "libpq.hpp"
 
 #include <chrono>
 #include <thread>
@@ -49,9 +49,9 @@ std::string url_encode(std::string_view s) {
 bool libpq_keyword(const std::string& k) {
   static const std::set<std::string> keywords = [] {
     std::set<std::string> s;
-    PQconninfoOption* opts = PQconndefaults();
+    PQconninfoOption* opts = pq().PQconndefaults();
     for (auto* o = opts; o && o->keyword; ++o) s.insert(o->keyword);
-    PQconninfoFree(opts);
+    pq().PQconninfoFree(opts);
     return s;
   }();
   return keywords.count(k) != 0;
@@ -170,6 +170,8 @@ Result<std::optional<DatabaseSettings>> database_settings(const config::Config& 
       url += "?schema=" + url_encode(*schema);
   }
   if (url.empty()) return std::optional<DatabaseSettings>{};
+  if (std::string why; !load_libpq(&why))
+    return Error::make(ErrorKind::kInternalServer, 500, "a database is configured but " + why);
   if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
     return Error::make(ErrorKind::kBadRequest, 400,
                        "DATABASE_URL must be a PostgreSQL URL (postgresql://...); got scheme '" +

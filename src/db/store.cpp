@@ -699,7 +699,19 @@ asio::awaitable<void> Store::drain(std::chrono::milliseconds budget) {
   timers_->flush.cancel();
   timers_->reset.cancel();
   write_journal();
-  if (budget.count() > 0 && db_reachable_) (void)co_await flush();
+  // Background work (a flush, the budget reset, a model reload) must finish before the worker's
+  // loop stops: a coroutine left suspended would be destroyed after this Store.
+  const auto deadline = Clock::now() + budget;
+  auto settle = [&]() -> asio::awaitable<void> {
+    asio::steady_timer t(ioc_);
+    while ((flushing_ || pool_.in_use() > 0) && Clock::now() < deadline) {
+      t.expires_after(std::chrono::milliseconds(10));
+      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+  };
+  co_await settle();
+  if (budget.count() > 0 && db_reachable_ && Clock::now() < deadline) (void)co_await flush();
+  co_await settle();
   if (!memory_segments_.empty())
     LOG_WARN("{} spend segment(s) could not be written and have no journal; they are lost",
              memory_segments_.size());

@@ -110,6 +110,8 @@ class Store {
   // Flushes now (tests and /spend/flush-like admin actions).
   boost::asio::awaitable<Status> flush();
   size_t journal_bytes() const { return journal_bytes_; }
+  // A flush or a query is still running (after drain: the worker must not unwind normally).
+  bool busy() const { return flushing_ || pool_.in_use() > 0; }
   bool db_reachable() const { return db_reachable_; }
   // Sets spend to 0 where a budget period ended (keys, users, teams), as LiteLLM's reset job;
   // true when something was reset.
