@@ -2,6 +2,7 @@
 #include "litellm/common/strings.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -99,6 +100,10 @@ std::string query_param(std::string_view query, std::string_view key) {
     start = amp + 1;
   }
   return {};
+}
+
+double unix_time() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace litellm

@@ -140,7 +140,7 @@ const char* const kCatalogSql =
     "SELECT table_name, column_name FROM information_schema.columns "
     "WHERE table_schema = current_schema() AND table_name LIKE 'LiteLLM\\_%'";
 const char* const kUpsertKeysSql =
-    "SELECT c.relname, a.attname FROM pg_index i "
+    "SELECT c.relname, a.attname, ic.relname FROM pg_index i "
     "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid "
     "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema() "
     "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "

@@ -310,13 +310,12 @@ asio::awaitable<Status> Store::load_catalog() {
   Catalog c;
   for (int r = 0; r < cols->rows(); ++r)
     c.columns[std::string(cols->get(r, 0))].insert(std::string(cols->get(r, 1)));
-  // Several unique indexes on one table would list their columns one after another; the
-  // first index wins (LiteLLM has one).
-  std::string last_table;
+  // The upsert key is the table's first unique index (LiteLLM has one per daily table).
+  std::map<std::string, std::string> index_of;
   for (int r = 0; r < keys->rows(); ++r) {
-    std::string t(keys->get(r, 0)), col(keys->get(r, 1));
-    auto& v = c.upsert_keys[t];
-    if (std::find(v.begin(), v.end(), col) == v.end()) v.push_back(col);
+    std::string t(keys->get(r, 0)), index(keys->get(r, 2));
+    if (index_of.emplace(t, index).first->second == index)
+      c.upsert_keys[t].emplace_back(keys->get(r, 1));
   }
   catalog_ = std::move(c);
   catalog_loaded_ = true;
@@ -353,7 +352,7 @@ asio::awaitable<Result<KeyPtr>> Store::find_key(const std::string& raw_key) {
   const auto now = Clock::now();
   if (auto hit = by_raw_.find(raw_key); hit != by_raw_.end()) {
     const KeyPtr& k = hit->second;
-    if (!k->stale && now - k->loaded < options_.key_cache_ttl) co_return k;
+    if (now - k->loaded < options_.key_cache_ttl) co_return k;
   }
   const std::string token = sha256_hex(raw_key);
   auto it = keys_.find(token);
@@ -399,16 +398,7 @@ double Store::unflushed(const std::string& id) const {
   return v;
 }
 
-void Store::forget_key(const std::string& token) {
-  if (auto it = keys_.find(token); it != keys_.end()) {
-    it->second->stale = true;  // its by_raw_ entry stops answering
-    keys_.erase(it);
-  }
-  unknown_keys_.erase(token);
-}
-
 void Store::forget_all_keys() {
-  for (auto& [token, k] : keys_) k->stale = true;
   keys_.clear();
   by_raw_.clear();
   unknown_keys_.clear();
@@ -516,7 +506,6 @@ void Store::write_journal() {
     LOG_ERROR("spend journal write failed: {}; keeping records in memory", std::strerror(errno));
     memory_segments_.push_back({"", std::move(pending_)});
   } else {
-    journal_bytes_ += pending_.size();
     segment_bytes_ += pending_.size();
     if (segment_bytes_ >= kSegmentBytes) {  // the flush reads one segment at a time
       ::close(segment_fd_);
@@ -660,7 +649,6 @@ asio::awaitable<Status> Store::flush() {
     if (done == lines.size()) {
       if (!seg.path.empty()) {
         ::unlink(seg.path.c_str());
-        journal_bytes_ -= std::min(journal_bytes_, seg.data.size());
       }
       std::string().swap(seg.data);  // free it before the next segment is read
       continue;

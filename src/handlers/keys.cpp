@@ -18,10 +18,6 @@ namespace {
 
 const std::string kKeyEpoch = "keys:epoch";
 
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 Error auth_failure(int status, std::string message, std::string type,
                    std::optional<std::string> param = "None") {
   return Error::make(ErrorKind::kProxyAuth, status, std::move(message), std::move(type),
@@ -114,7 +110,7 @@ asio::awaitable<Status> Gateway::resolve_key(Caller& caller, bool llm_route) {
     co_return auth_failure(
         401, "Authentication Error, Key is blocked. Update via `/key/unblock` if you're an admin.",
         "auth_error");
-  const double now = now_seconds();
+  const double now = unix_time();
   if (k->expires && *k->expires < now)
     co_return auth_failure(401,
                            "Authentication Error - Expired Key. Key Expiry time " +
@@ -163,7 +159,7 @@ Status Gateway::admit(Caller& caller, const std::string& model) {
 
   // Fixed one-minute windows (calendar minutes) in the host-wide shared state.
   auto& state = router_->state();
-  const double now = now_seconds();
+  const double now = unix_time();
   const int64_t minute = static_cast<int64_t>(now / 60);
   caller.minute = minute;
   struct Limit {

@@ -102,10 +102,6 @@ Status parse_request(const HttpRequest& req, std::string_view path_model, CallCo
   return Ok{};
 }
 
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 const char* call_type(Endpoint e) {
   switch (e) {
     case Endpoint::kEmbedding:
@@ -158,7 +154,7 @@ db::SpendRecord spend_record(const Gateway::Caller& caller, const CallContext& c
     }
   r.model_group = ctx.requested_model;
   r.start_time = started;
-  r.end_time = unix_now();
+  r.end_time = unix_time();
   r.endpoint = std::string(path);
   return r;
 }
@@ -195,7 +191,7 @@ void Gateway::on_tokens(Caller& caller, const providers::Usage& u) {
 asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter& out,
                                           Endpoint endpoint, std::string_view path_model,
                                           Caller& caller) {
-  const double started_unix = unix_now();
+  const double started_unix = unix_time();
   const auto started = Clock::now();
   HeaderBlock headers;
   std::string call_id = std::string(find_header(req.headers, "x-litellm-call-id").value_or(""));
@@ -293,7 +289,7 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     if (o.exchange) o.exchange->abandon();
     co_return;
   }
-  stream_record.first_chunk = unix_now();
+  stream_record.first_chunk = unix_time();
   if (!o.exchange) {  // mock_response
     for (const auto& f : o.mock_frames) {
       std::string_view payload = f;

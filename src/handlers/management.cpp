@@ -46,10 +46,6 @@ Error mgmt_error(int status, std::string message, std::string type = "internal_s
                      std::move(param));
 }
 
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // "2024-06-01T12:00:00.123" (row_to_json of TIMESTAMP(3)) → "2024-06-01T12:00:00.123000+00:00".
 void normalize_timestamps(json& j) {
   if (j.is_object() || j.is_array()) {
@@ -185,7 +181,7 @@ class Db {
   asio::awaitable<Result<json>> update(const std::string& table, const std::string& key_col,
                                        const std::string& key, json values) {
     const std::string t = db::quote_ident(table);
-    if (s_.catalog().has(table, "updated_at")) values["updated_at"] = pg_time(now_seconds());
+    if (s_.catalog().has(table, "updated_at")) values["updated_at"] = pg_time(unix_time());
     std::string cols;
     for (const auto& [k, v] : values.items())
       if (s_.catalog().has(table, k)) cols += (cols.empty() ? "" : ", ") + db::quote_ident(k);
@@ -210,6 +206,16 @@ class Db {
   db::Store& s_;
 };
 
+// budget_duration as sent, and the budget_reset_at it implies (now + duration).
+void put_budget_period(json& values, const json& body) {
+  auto it = body.find("budget_duration");
+  if (it == body.end()) return;
+  values["budget_duration"] = *it;
+  if (it->is_string())
+    if (auto secs = db::parse_duration(it->get<std::string>()))
+      values["budget_reset_at"] = pg_time(unix_time() + *secs);
+}
+
 // Values for the key columns from a /key/generate or /key/update body.
 Result<json> key_values(const json& body, bool generate) {
   json v = pick(body, kKeyColumns);
@@ -218,18 +224,12 @@ Result<json> key_values(const json& body, bool generate) {
     if (d.is_null()) {
       v["expires"] = nullptr;
     } else if (auto secs = db::parse_duration(d.is_string() ? d.get<std::string>() : "")) {
-      v["expires"] = pg_time(now_seconds() + *secs);
+      v["expires"] = pg_time(unix_time() + *secs);
     } else {
       return mgmt_error(400, "Invalid duration: " + d.dump(), "bad_request_error", "duration");
     }
   }
-  if (body.contains("budget_duration")) {
-    const auto& d = body["budget_duration"];
-    v["budget_duration"] = d;
-    if (d.is_string())
-      if (auto secs = db::parse_duration(d.get<std::string>()))
-        v["budget_reset_at"] = pg_time(now_seconds() + *secs);
-  }
+  put_budget_period(v, body);
   // LiteLLM keeps these inside metadata.
   for (const char* k :
        {"model_rpm_limit", "model_tpm_limit", "guardrails", "tags", "enforced_params"}) {
@@ -273,7 +273,6 @@ asio::awaitable<Result<json>> generate_key(Db& dbx, const json& body, const std:
                            "bad_request_error", "key");
     co_return row.error();
   }
-  dbx.store().forget_key(token);
   json resp = body;
   resp.erase("key");
   for (const auto& [k, val] : row->items()) resp[k] = val;
@@ -296,7 +295,6 @@ asio::awaitable<Result<json>> update_key(Db& dbx, const json& body) {
   if (!row) co_return row.error();
   if (row->is_null())
     co_return mgmt_error(404, "Key not found in database", "not_found_error", "key");
-  dbx.store().forget_key(token);
   json resp = *row;
   resp.erase("token");
   resp["key"] = key;
@@ -337,7 +335,6 @@ asio::awaitable<Result<json>> delete_keys(Db& dbx, const json& body) {
                                  where + " RETURNING token) SELECT token FROM d",
                              db::params(hashes.dump()));
   if (!r) co_return r.error();
-  for (const auto& row : *r) dbx.store().forget_key(row.value("token", ""));
   if (r->size() != passed.size())
     co_return mgmt_error(
         400,
@@ -363,7 +360,6 @@ asio::awaitable<Result<json>> regenerate_key(Db& dbx, const std::string& key, co
   if (!row) co_return row.error();
   if (row->is_null())
     co_return mgmt_error(404, "Key not found in database", "not_found_error", "key");
-  dbx.store().forget_key(old_token);
   json resp = *row;
   resp["token_id"] = resp["token"];
   resp["key"] = raw;
@@ -409,11 +405,7 @@ asio::awaitable<Result<json>> new_user(Db& dbx, const json& body, const std::str
   if (!values.contains("user_role")) values["user_role"] = "internal_user";
   if (!values.contains("metadata")) values["metadata"] = json::object();
   if (!values.contains("models")) values["models"] = json::array();
-  if (body.contains("budget_duration")) {
-    values["budget_duration"] = body["budget_duration"];
-    if (auto s = db::parse_duration(body.value("budget_duration", "")))
-      values["budget_reset_at"] = pg_time(now_seconds() + *s);
-  }
+  put_budget_period(values, body);
   auto row = co_await dbx.insert("LiteLLM_UserTable", values);
   if (!row) {
     if (row.error().param && *row.error().param == "23505")
@@ -446,11 +438,7 @@ asio::awaitable<Result<json>> new_team(Db& dbx, const json& body, const std::str
   if (!values.contains("models")) values["models"] = json::array();
   if (!values.contains("metadata")) values["metadata"] = json::object();
   if (!values.contains("members_with_roles")) values["members_with_roles"] = json::array();
-  if (body.contains("budget_duration")) {
-    values["budget_duration"] = body["budget_duration"];
-    if (auto s = db::parse_duration(body.value("budget_duration", "")))
-      values["budget_reset_at"] = pg_time(now_seconds() + *s);
-  }
+  put_budget_period(values, body);
   (void)actor;
   auto row = co_await dbx.insert("LiteLLM_TeamTable", values);
   if (!row) {
@@ -539,11 +527,13 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
   HeaderBlock base;
   base.add("content-type", "application/json");
   auto reply = [&](Result<json> r) -> asio::awaitable<void> {
+    // Any write, even one that failed half way (a partial /key/delete), may have changed keys:
+    // every worker of the host drops its cached keys (this one included).
+    if (req.method == "POST") bump_key_epoch();
     if (!r) {
       co_await send_error(out, r.error(), {});
       co_return;
     }
-    if (req.method == "POST") bump_key_epoch();  // every worker re-reads changed keys
     co_await out.send(200, base.str(), r->dump());
   };
   const std::string path(req.path);
@@ -618,7 +608,6 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
     if (row && row->is_null())
       co_return co_await reply(
           mgmt_error(404, "Key not found in database", "not_found_error", "key"));
-    if (row) forget_key(hash_if_needed(key));
     co_await reply(row);
   } else if ((path == "/key/regenerate" ||
               (path.starts_with("/key/") && path.ends_with("/regenerate"))) &&
@@ -650,16 +639,11 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
   } else if (path == "/user/update" && post) {
     const std::string user = body.value("user_id", "");
     json values = pick(body, kUserColumns);
-    if (body.contains("budget_duration")) {
-      values["budget_duration"] = body["budget_duration"];
-      if (auto s = db::parse_duration(body.value("budget_duration", "")))
-        values["budget_reset_at"] = pg_time(now_seconds() + *s);
-    }
+    put_budget_period(values, body);
     auto row = co_await dbx.update("LiteLLM_UserTable", "user_id", user, values);
     if (row && row->is_null())
       co_return co_await reply(
           mgmt_error(404, "User not found, passed user_id=" + user, "not_found_error", "user_id"));
-    if (row) store_->forget_all_keys();
     Result<json> res =
         row ? then(row, obj("user_id", user, "data", *row)) : Result<json>(row.error());
     co_await reply(std::move(res));
@@ -671,7 +655,6 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
         "\"LiteLLM_UserTable\" WHERE user_id = ANY(SELECT jsonb_array_elements_text($1::jsonb)) "
         "RETURNING user_id) SELECT user_id FROM d",
         db::params(ids.dump()));
-    if (r) store_->forget_all_keys();
     Result<json> res = then(r, obj("deleted_users", ids));
     co_await reply(std::move(res));
   } else if (path == "/team/new" && post) {
@@ -698,16 +681,11 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
   } else if (path == "/team/update" && post) {
     const std::string team = body.value("team_id", "");
     json values = pick(body, kTeamColumns);
-    if (body.contains("budget_duration")) {
-      values["budget_duration"] = body["budget_duration"];
-      if (auto s = db::parse_duration(body.value("budget_duration", "")))
-        values["budget_reset_at"] = pg_time(now_seconds() + *s);
-    }
+    put_budget_period(values, body);
     auto row = co_await dbx.update("LiteLLM_TeamTable", "team_id", team, values);
     if (row && row->is_null())
       co_return co_await reply(
           mgmt_error(404, "Team not found, passed team_id=" + team, "not_found_error", "team_id"));
-    if (row) store_->forget_all_keys();
     Result<json> res =
         row ? then(row, obj("team_id", team, "data", *row)) : Result<json>(row.error());
     co_await reply(std::move(res));
@@ -722,7 +700,6 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
     if (r && r->size() != ids.size())
       co_return co_await reply(mgmt_error(404, "Team not found, passed team_ids=" + ids.dump(),
                                           "not_found_error", "team_ids"));
-    if (r) store_->forget_all_keys();
     Result<json> res = then(r, obj("deleted_teams", ids));
     co_await reply(std::move(res));
   } else if (path == "/spend/logs") {
@@ -742,10 +719,6 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
                                     "not_found_error", "None"),
                         {});
   }
-}
-
-void Gateway::forget_key(const std::string& token) {
-  if (store_) store_->forget_key(token);
 }
 
 }  // namespace litellm::handlers

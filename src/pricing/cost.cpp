@@ -85,13 +85,16 @@ Table& table() {
   return t;
 }
 
-std::optional<double> number(const nlohmann::json& j, const char* k) {
+// Any nlohmann JSON flavour: model_info is an ordered_json, price-map entries a json; a
+// conversion here would copy the whole object on every request.
+template <class J>
+std::optional<double> number(const J& j, const char* k) {
   auto it = j.find(k);
   if (it == j.end()) return std::nullopt;
-  if (it->is_number()) return it->get<double>();
+  if (it->is_number()) return it->template get<double>();
   if (it->is_string()) {  // LiteLLM accepts "3e-7"
     char* end = nullptr;
-    std::string s = it->get<std::string>();
+    std::string s = it->template get<std::string>();
     double v = std::strtod(s.c_str(), &end);
     if (end != s.c_str()) return v;
   }

@@ -1,6 +1,8 @@
 // Router rules, kept free of I/O and state so every case is a table row in tests.
 #include "litellm/router/policy.hpp"
 
+#include "litellm/common/strings.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -11,10 +13,7 @@ namespace {
 
 class SystemClock final : public Clock {
  public:
-  double now() const override {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
+  double now() const override { return litellm::unix_time(); }
 };
 
 // Policy field suffixes for an error, most specific first.

@@ -25,6 +25,9 @@ bool env_flag(const char* name, bool fallback = false);
 // Formats a double the way Python's repr does for common values ("600.0", "0.5", "1e-05").
 std::string python_float(double v);
 
+// Seconds since the Unix epoch (system clock), with sub-second precision.
+double unix_time();
+
 // Request headers as views into the parsed message (valid while the request is handled).
 using HeaderViews = std::vector<std::pair<std::string_view, std::string_view>>;
 // First header with this name (case-insensitive), or nullopt.

@@ -43,7 +43,6 @@ struct KeyInfo {
   std::optional<double> user_max_budget;
   std::optional<int64_t> user_rpm_limit, user_tpm_limit, user_max_parallel_requests;
   std::chrono::steady_clock::time_point loaded;
-  bool stale = false;  // dropped from the cache (update/delete/block); lookups reload it
 };
 using KeyPtr = std::shared_ptr<KeyInfo>;
 
@@ -95,8 +94,7 @@ class Store {
   // The key for a raw `sk-...` (cache, else database). nullptr when unknown; an Error when the
   // database cannot be reached and the key is not cached.
   boost::asio::awaitable<Result<KeyPtr>> find_key(const std::string& raw_key);
-  // Drops a key from this worker's cache (after update/delete/block).
-  void forget_key(const std::string& token);
+  // Drops every cached key of this worker (after a key, user or team change anywhere on the host).
   void forget_all_keys();
 
   // Records a finished request: updates the cached spend at once, journals the record.
@@ -109,7 +107,6 @@ class Store {
   const StoreOptions& options() const { return options_; }
   // Flushes now (tests and /spend/flush-like admin actions).
   boost::asio::awaitable<Status> flush();
-  size_t journal_bytes() const { return journal_bytes_; }
   // A flush or a query is still running (after drain: the worker must not unwind normally).
   bool busy() const { return flushing_ || pool_.in_use() > 0; }
   bool db_reachable() const { return db_reachable_; }
@@ -149,7 +146,6 @@ class Store {
   size_t segment_bytes_ = 0;
   std::string segment_path_;
   uint64_t next_seq_ = 0;
-  size_t journal_bytes_ = 0;
   bool flushing_ = false;
   bool db_reachable_ = true;
   bool stopped_ = false;

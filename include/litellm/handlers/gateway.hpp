@@ -61,7 +61,6 @@ class Gateway final : public RequestHandler {
   static bool is_management_route(std::string_view path);
   boost::asio::awaitable<void> handle_management(const HttpRequest& req, ResponseWriter& out,
                                                  const auth::Identity& who);
-  void forget_key(const std::string& token);
   // Tells every worker of the host to drop its cached keys (after a key/user/team change).
   void bump_key_epoch();
   // DB-stored models (handlers/models.cpp).
