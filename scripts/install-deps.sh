@@ -13,7 +13,9 @@ DEB_PACKAGES=(
 # litellm-proxy-extras: LiteLLM's published migrations (schema compatibility test), pinned to the
 # release src/db/schema.sql was checked against.
 # pynacl, cryptography: write and read LITELLM_SALT_KEY values the way LiteLLM does (tests).
-PY_PACKAGES=(openai pytest requests pyyaml "litellm-proxy-extras==0.4.110" pynacl cryptography)
+# prometheus-client: parses /metrics with the parser Prometheus users rely on (tests).
+PY_PACKAGES=(openai pytest requests pyyaml "litellm-proxy-extras==0.4.110" pynacl cryptography
+  prometheus-client)
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -33,7 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PY=python3
-if ! $PY -c 'import openai, pytest, requests, yaml, litellm_proxy_extras, nacl, cryptography' >/dev/null 2>&1; then
+if ! $PY -c 'import openai, pytest, requests, yaml, litellm_proxy_extras, nacl, cryptography, prometheus_client' >/dev/null 2>&1; then
   echo "install-deps: installing Python test packages ${PY_PACKAGES[*]}"
   $PY -m pip install -q "${PY_PACKAGES[@]}" 2>/dev/null \
     || $PY -m pip install -q --break-system-packages "${PY_PACKAGES[@]}"

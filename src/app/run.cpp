@@ -26,6 +26,7 @@
 #include "litellm/handlers/gateway.hpp"
 #include "litellm/http/server.hpp"
 #include "litellm/logging/log.hpp"
+#include "litellm/metrics/metrics.hpp"
 #include "litellm/router/router.hpp"
 #include "litellm/state/shared_memory.hpp"
 #include "litellm/supervisor/supervisor.hpp"
@@ -109,7 +110,11 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
     store->start();
   }
   db::Store* store_ptr = store.get();
-  handlers::Gateway gateway(ioc, loaded->config, std::move(loaded->router), {}, std::move(store));
+  handlers::GatewayOptions gopts;
+  gopts.metrics_fd = wenv.metrics_fd;
+  gopts.metrics_column = wenv.metrics_column;
+  handlers::Gateway gateway(ioc, loaded->config, std::move(loaded->router), gopts,
+                            std::move(store));
   gateway.start();
   http::ServerOptions so;
   so.listen_fd = wenv.listen_fd;
@@ -167,8 +172,10 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
         forced = true;
         return ioc.stop();
       }
-    } else if (wenv.max_requests && !recycle_sent &&
-               gateway.served() >= static_cast<uint64_t>(*wenv.max_requests)) {
+    }
+    gateway.publish_status();  // this worker's gauges for /metrics (cheap: a few stores)
+    if (!draining && wenv.max_requests && !recycle_sent &&
+        gateway.served() >= static_cast<uint64_t>(*wenv.max_requests)) {
       recycle_sent = true;
       send_control(wenv.control_fd, supervisor::kRecycle);
     }
@@ -259,6 +266,9 @@ int run_supervisor(const CliOptions& cli, const Loaded& loaded, int argc, const 
   o.listen_fd = listen_fd;
   o.shm_fd = state::create_shared_region();
   if (o.shm_fd < 0) LOG_WARN("shared memory unavailable: each worker keeps its own router state");
+  auto metrics_host = metrics::Host::create();
+  if (!metrics_host) LOG_WARN("shared memory unavailable: /metrics shows one worker at a time");
+  o.metrics = metrics_host.get();
   o.max_requests = cli.max_requests_before_restart;
   o.max_requests_jitter = cli.max_requests_before_restart_jitter;
   o.separate_health = env("SEPARATE_HEALTH_APP").value_or("0") == "1";
@@ -286,6 +296,8 @@ int run_supervisor(const CliOptions& cli, const Loaded& loaded, int argc, const 
       cli.ssl_certfile_path ? "https" : "http", cli.host.c_str(), port, cli.num_workers,
       cli.num_workers == 1 ? "" : "s");
   std::fflush(stdout);
+  o.main_port = static_cast<uint16_t>(port);
+  if (cli.host != "0.0.0.0" && cli.host != "::" && !cli.host.empty()) o.main_host = cli.host;
   return supervisor::run(o);
 }
 

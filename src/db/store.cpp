@@ -418,6 +418,7 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
   }
   // One compact JSON object per line (spend_sql.cpp expands it): short keys, empty values left
   // out, times as unix milliseconds. Written directly: this runs for every request.
+  ++queued_;
   std::string& o = pending_;
   o += '{';
   bool first = true;
@@ -535,6 +536,23 @@ void Store::claim_orphans() {
   }
 }
 
+void Store::measure_journal() {
+  journal_bytes_ = 0;
+  for (const auto& s : memory_segments_) journal_bytes_ += s.data.size();
+  if (options_.journal_dir.empty()) return;
+  DIR* d = ::opendir(options_.journal_dir.c_str());
+  if (!d) return;
+  const pid_t me = ::getpid();
+  while (auto* e = ::readdir(d)) {
+    auto pid = journal_pid(e->d_name);
+    struct stat st {};
+    const std::string path = options_.journal_dir + "/" + e->d_name;
+    if (pid && *pid == me && path != segment_path_ && ::stat(path.c_str(), &st) == 0)
+      journal_bytes_ += static_cast<size_t>(st.st_size);
+  }
+  ::closedir(d);
+}
+
 std::vector<Store::Segment> Store::closed_segments() {
   std::vector<Segment> out = std::move(memory_segments_);
   memory_segments_.clear();
@@ -561,9 +579,12 @@ asio::awaitable<Status> Store::flush() {
   if (flushing_) co_return Ok{};
   flushing_ = true;
   struct Reset {
-    bool& f;
-    ~Reset() { f = false; }
-  } reset{flushing_};
+    Store& s;
+    ~Reset() {
+      s.flushing_ = false;
+      s.measure_journal();
+    }
+  } reset{*this};
   write_journal();
   if (segment_fd_ >= 0) {  // new records go to a new segment while this one is written
     ::close(segment_fd_);
@@ -632,6 +653,7 @@ asio::awaitable<Status> Store::flush() {
         break;
       }
       done += n;
+      queued_ -= std::min(queued_, n);
     }
     if (!rejected.empty()) {
       if (seg.path.empty()) {

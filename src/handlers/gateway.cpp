@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "caller.hpp"
+#include "litellm/alerting/alerting.hpp"
 #include "litellm/common/crypto.hpp"
 #include "litellm/db/store.hpp"
 #include "litellm/logging/log.hpp"
+#include "litellm/metrics/metrics.hpp"
 #include "litellm/version.hpp"
 
 namespace litellm::handlers {
@@ -68,7 +70,16 @@ Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config,
             config_->general_settings.litellm_key_header_name),
       client_(ioc, net::Client::Options{options.verify_tls, 64, std::chrono::seconds(60)}),
       options_(options),
-      store_(std::move(store)) {}
+      store_(std::move(store)),
+      state_(router_->shared_state()),
+      metrics_(std::make_unique<metrics::Registry>(*config_, options.metrics_fd,
+                                                   options.metrics_column)),
+      alerter_(std::make_unique<alerting::Alerter>(ioc, alerting::settings_from(*config_), client_,
+                                                   metrics_.get(), state_.get())) {
+  start_background();
+}
+
+Gateway::~Gateway() { stop_background(); }
 
 asio::awaitable<void> Gateway::send_error(ResponseWriter& out, const Error& e,
                                           const HeaderBlock& extra) {
@@ -92,8 +103,11 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
       co_return;
     }
     if (path == "/health/readiness") {
-      base.add("content-type", "application/json");
-      co_await out.send(200, base.str(), readiness_body());
+      co_await handle_readiness(out, base);
+      co_return;
+    }
+    if (path == "/metrics" || path == "/metrics/") {
+      co_await handle_metrics(req, out, base);
       co_return;
     }
     if (path == "/test") {
@@ -121,7 +135,7 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
   }
   bool is_get_route = path == "/models" || path == "/v1/models" || path == "/model/info" ||
                       path == "/v1/model/info" || path == "/" || path == "/routes" ||
-                      path == "/health";
+                      path == "/health" || path == "/health/backlog";
   const bool is_mgmt = !is_llm && is_management_route(path);
   if (!is_llm && !is_get_route && !is_mgmt) {
     co_await send_error(out,
@@ -178,6 +192,12 @@ asio::awaitable<void> Gateway::handle(const HttpRequest& req, ResponseWriter& ou
     co_await handle_health(req, out);
     co_return;
   }
+  if (path == "/health/backlog") {  // LiteLLM: this worker's in-flight requests
+    base.add("content-type", "application/json");
+    co_await out.send(200, base.str(),
+                      "{\"in_flight_requests\": " + std::to_string(in_flight_) + "}");
+    co_return;
+  }
   base.add("content-type", "application/json");
   if (path == "/models" || path == "/v1/models") {
     co_await out.send(200, base.str(), models_body());
@@ -217,23 +237,6 @@ std::string Gateway::model_info_body() const {
         {{"model_name", d.config->model_name}, {"litellm_params", params}, {"model_info", info}});
   }
   return nlohmann::ordered_json{{"data", data}}.dump();
-}
-
-std::string Gateway::readiness_body() const {
-  nlohmann::ordered_json callbacks = nlohmann::ordered_json::array();
-  for (const auto* list :
-       {&config_->litellm_settings.success_callback, &config_->litellm_settings.callbacks})
-    for (const auto& c : *list) callbacks.push_back(c);
-  nlohmann::ordered_json j = {
-      {"status", "healthy"},
-      {"db", store_ ? (store_->db_reachable() ? "connected" : "Not connected") : "Not connected"},
-      {"cache", nullptr},
-      {"litellm_version", kVersion},
-      {"success_callbacks", callbacks},
-      {"use_aiohttp_transport", false},
-      {"log_level", logging::level_name(logging::proxy().level())},
-      {"is_detailed_debug", logging::proxy().level() <= spdlog::level::debug}};
-  return j.dump();
 }
 
 }  // namespace litellm::handlers

@@ -5,12 +5,14 @@
 #include <chrono>
 
 #include "caller.hpp"
+#include "litellm/alerting/alerting.hpp"
 #include "litellm/common/crypto.hpp"
 #include "litellm/common/json_scan.hpp"
 #include "litellm/common/sse.hpp"
 #include "litellm/db/store.hpp"
 #include "litellm/handlers/gateway.hpp"
 #include "litellm/logging/log.hpp"
+#include "litellm/metrics/metrics.hpp"
 #include "litellm/pricing/cost.hpp"
 #include "litellm/version.hpp"
 #include "llm_call.hpp"
@@ -179,6 +181,81 @@ void fill_usage(db::SpendRecord& r, const providers::Usage& u, double cost) {
   r.spend = cost;
 }
 
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// The request labels of the caller (key, team, user); model and end user are added per request.
+metrics::RequestLabels caller_labels(const Gateway::Caller& caller) {
+  metrics::RequestLabels l;
+  l.hashed_api_key = caller.who.api_key_hash;
+  l.user = caller.who.user_id;
+  if (const auto& k = caller.key) {
+    l.api_key_alias = k->key_alias;
+    l.team = k->team_id;
+    l.team_alias = k->team_alias;
+    if (l.user.empty()) l.user = k->user_id;
+  }
+  return l;
+}
+
+// A successful request: metrics (latency, tokens, spend, provider rate-limit headroom), budget
+// gauges and alerts, the slow-response alert.
+void observe_success(metrics::Registry* m, alerting::Alerter& alerter,
+                     const Gateway::Caller& caller, const metrics::RequestLabels& labels,
+                     const Outcome& o, const providers::Usage& usage, double cost,
+                     double total_seconds, double llm_seconds, double ttft_seconds,
+                     std::string_view messages) {
+  const auto& dep = *o.deployment;
+  const auto dl = deployment_labels(dep, o.model_group);
+  if (m) {
+    metrics::RequestDone done;
+    done.total_seconds = total_seconds;
+    done.llm_seconds = llm_seconds;
+    done.ttft_seconds = ttft_seconds;
+    done.prompt_tokens = usage.prompt_tokens;
+    done.completion_tokens = usage.completion_tokens;
+    done.spend = cost;
+    m->request(labels, &dl, done);
+    auto header_number = [&](std::string_view name) -> std::optional<double> {
+      auto v = o.upstream_headers.find(name);
+      if (!v) return std::nullopt;
+      char* end = nullptr;
+      const std::string text(*v);
+      double d = std::strtod(text.c_str(), &end);
+      if (end == text.c_str()) return std::nullopt;
+      return d;
+    };
+    auto rr = header_number("x-ratelimit-remaining-requests");
+    auto rt = header_number("x-ratelimit-remaining-tokens");
+    if (rr || rt) m->remaining(labels, dl, rr, rt);
+  }
+  if (const auto& k = caller.key) {
+    using Owner = metrics::Budget::Owner;
+    if (m) {
+      m->budget({Owner::kKey, k->token, k->key_alias, k->spend, k->max_budget, k->budget_reset_at});
+      if (k->has_team)
+        m->budget({Owner::kTeam, k->team_id, k->team_alias, k->team_spend, k->team_max_budget, {}});
+      if (k->has_user)
+        m->budget({Owner::kUser, k->user_id, {}, k->user_spend, k->user_max_budget, {}});
+    }
+    if (k->max_budget) alerter.budget("Key", k->token, k->spend, *k->max_budget);
+    if (k->has_team && k->team_max_budget)
+      alerter.budget("Team", k->team_id, k->team_spend, *k->team_max_budget);
+    if (k->has_user && k->user_max_budget)
+      alerter.budget("User", k->user_id, k->user_spend, *k->user_max_budget);
+  }
+  alerter.slow_response(total_seconds, {o.model_group, dep.api_base, messages, labels.api_key_alias,
+                                        labels.team_alias});
+}
+
+std::string_view request_messages(const CallContext& ctx) {
+  const auto* m = json::find(ctx.members, "messages");
+  if (m == nullptr) m = json::find(ctx.members, "input");
+  if (m == nullptr) m = json::find(ctx.members, "prompt");
+  return m ? std::string_view(m->value) : std::string_view{};
+}
+
 }  // namespace
 
 void Gateway::on_tokens(Caller& caller, const providers::Usage& u) {
@@ -202,15 +279,41 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
   CallContext ctx;
   ctx.req = &req;
   ctx.endpoint = endpoint;
+  metrics::Registry* m = metrics_->enabled() ? metrics_.get() : nullptr;
+  metrics::RequestLabels labels = caller_labels(caller);
+  std::string end_user;
+  // Every answer that is not a success is counted as a failed proxy request.
+  auto count_failure = [&](const Error& e) {
+    if (!m) return;
+    metrics::RequestDone done;
+    done.status = e.status;
+    const std::string cls = exception_class(e, ctx.last_deployment);
+    done.exception_class = cls;
+    done.total_seconds = seconds_since(started);
+    m->request(labels, nullptr, done);
+  };
   if (auto st = parse_request(req, path_model, ctx); !st) {
+    count_failure(st.error());
     co_await send_error(out, st.error(), headers);
     co_return;
   }
+  if (const auto* u = json::find(ctx.members, "user"))
+    end_user = json::as_string(u->value).value_or("");
+  labels.end_user = end_user;
+  labels.requested_model = ctx.requested_model;
   if (auto st = admit(caller, ctx.requested_model); !st) {
+    count_failure(st.error());
     co_await send_error(out, st.error(), headers);
     co_return;
   }
   ctx.deadline = started + request_timeout(*config_, ctx.members, req.headers);
+  ctx.obs = {m, alerter_.get(), &labels};
+  struct Hanging {  // llm_requests_hanging: registered while the request runs
+    alerting::Alerter& a;
+    uint64_t id;
+    ~Hanging() { a.request_finished(id); }
+  } hanging{*alerter_, alerter_->request_started({ctx.requested_model, "", request_messages(ctx),
+                                                  labels.api_key_alias, labels.team_alias})};
 
   const auto router = router_;  // this request's router, even if the models change meanwhile
   LlmCall call(*config_, *router, client_, options_.max_upstream_response_bytes, ctx);
@@ -229,6 +332,11 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
       rec.status_code = std::to_string(result.error().status);
       store_->record(std::move(rec), caller.key);
     }
+    count_failure(result.error());
+    const auto kind = result.error().kind;
+    if (kind != ErrorKind::kProxyAuth && kind != ErrorKind::kProxyBadRequest &&
+        kind != ErrorKind::kProxyNotFound)
+      alerter_->llm_exception(result.error().message);
     co_await send_error(out, result.error(), headers);
     co_return;
   }
@@ -258,6 +366,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
       fill_usage(rec, o.usage, cost);
       store_->record(std::move(rec), caller.key);
     }
+    observe_success(m, *alerter_, caller, labels, o, o.usage, cost, seconds_since(started),
+                    ctx.last_attempt_seconds, -1, request_messages(ctx));
     co_await out.send(200, headers.str(), o.body);
     co_return;
   }
@@ -270,18 +380,34 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     const std::string& call_id;
     double started;
     std::string_view path;
+    const metrics::RequestLabels& labels;
+    metrics::Registry* m;
+    Clock::time_point started_at;
     double first_chunk = 0;
+    Clock::time_point first_chunk_at{};
     providers::Usage usage;
     ~StreamRecord() {
       g.on_tokens(caller, usage);
-      if (!g.store_) return;
-      auto rec = spend_record(caller, ctx, call_id, started, path);
-      fill_deployment(rec, *o.deployment);
-      fill_usage(rec, usage, cost_of(*o.deployment, usage));
-      rec.completion_start_time = first_chunk;
-      g.store_->record(std::move(rec), caller.key);
+      const double cost = cost_of(*o.deployment, usage);
+      if (g.store_) {
+        auto rec = spend_record(caller, ctx, call_id, started, path);
+        fill_deployment(rec, *o.deployment);
+        fill_usage(rec, usage, cost);
+        rec.completion_start_time = first_chunk;
+        g.store_->record(std::move(rec), caller.key);
+      }
+      const double total = seconds_since(started_at);
+      const double ttft =
+          first_chunk > 0 ? std::chrono::duration<double>(first_chunk_at - started_at).count() : -1;
+      // The provider call of a stream lasts until its last chunk: the whole request minus what
+      // came before the answering attempt started.
+      double llm = -1;
+      if (ttft >= 0 && ctx.last_attempt_seconds >= 0)
+        llm = std::max(0.0, total - std::max(0.0, ttft - ctx.last_attempt_seconds));
+      observe_success(m, *g.alerter_, caller, labels, o, usage, cost, total, llm, ttft,
+                      request_messages(ctx));
     }
-  } stream_record{*this, caller, ctx, o, call_id, started_unix, req.path};
+  } stream_record{*this, caller, ctx, o, call_id, started_unix, req.path, labels, m, started};
   headers.add("content-type", "text/event-stream");
   headers.add("cache-control", "no-cache");
   headers.add("x-accel-buffering", "no");
@@ -290,6 +416,7 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     co_return;
   }
   stream_record.first_chunk = unix_time();
+  stream_record.first_chunk_at = Clock::now();
   if (!o.exchange) {  // mock_response
     for (const auto& f : o.mock_frames) {
       std::string_view payload = f;

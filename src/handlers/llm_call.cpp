@@ -107,6 +107,7 @@ asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& mode
       fallback_depth_ >= router_.options().max_fallbacks)
     co_return annotate(std::move(original), sel->model_group, groups);
   std::string last_failure;
+  const std::string original_class = exception_class(original, ctx_.last_deployment);
   for (const auto& g : groups) {
     if (g == model || g == sel->model_group) continue;
     ++fallback_depth_;
@@ -114,6 +115,9 @@ asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& mode
     ROUTER_LOG_INFO("falling back from {} to {} after {}", sel->model_group, g,
                     error_kind_name(original.kind));
     auto fb = co_await with_fallbacks(g);
+    if (ctx_.obs.metrics && ctx_.obs.labels)
+      ctx_.obs.metrics->fallback(*ctx_.obs.labels, g, static_cast<bool>(fb), original.status,
+                                 original_class);
     if (fb) co_return fb;
     last_failure = fb.error().message;
   }
@@ -198,15 +202,48 @@ Result<Outcome> LlmCall::mock_outcome(const router::Candidate& c, const config::
   return o;
 }
 
+void LlmCall::observe_failure(const router::RoutedDeployment& dep, const std::string& group,
+                              const Error& e, bool benched, double seconds) {
+  const auto& obs = ctx_.obs;
+  const std::string cls = exception_class(e, &dep);
+  if (obs.metrics && obs.labels)
+    obs.metrics->attempt(*obs.labels, deployment_labels(dep, group), e.status, cls, seconds, 0);
+  if (obs.alerter) obs.alerter->deployment_failure(alert_deployment(dep), e.status);
+  if (!benched) return;
+  if (obs.metrics) obs.metrics->cooled_down(deployment_labels(dep, group), e.status);
+  if (obs.alerter) {
+    auto rec = router_.state().cooldown(dep.config->info.id, unix_time());
+    obs.alerter->cooldown(alert_deployment(dep),
+                          rec ? rec->cooldown_time : router_.options().cooldown_time, e.status);
+  }
+}
+
 asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
                                                   const std::string& group) {
   const auto& dep = *cand.deployment;
   ctx_.last_deployment = &dep;
   if (ctx_.track) router_.on_start(dep);
+  const auto attempt_started = Clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(Clock::now() - attempt_started).count();
+  };
   auto fail = [&](Error e) -> Error {
-    if (ctx_.track && router_.on_failure(dep, e))
-      LOG_DEBUG("deployment {} cooling down", dep.config->info.id);
+    const bool benched = ctx_.track && router_.on_failure(dep, e);
+    if (benched) LOG_DEBUG("deployment {} cooling down", dep.config->info.id);
+    if (ctx_.track) observe_failure(dep, group, e, benched, seconds());
     return e;
+  };
+  auto succeed = [&](Outcome& o, int64_t tokens) {
+    if (!ctx_.track) return;
+    router_.on_success(dep, tokens);
+    ctx_.last_attempt_seconds = seconds();
+    const auto& obs = ctx_.obs;
+    if (obs.metrics && obs.labels)
+      obs.metrics->attempt(*obs.labels, deployment_labels(dep, group), 200, {},
+                           ctx_.last_attempt_seconds, o.usage.completion_tokens);
+    if (obs.alerter && o.usage.completion_tokens > 0)
+      obs.alerter->deployment_success(alert_deployment(dep),
+                                      ctx_.last_attempt_seconds / o.usage.completion_tokens);
   };
   const std::optional<config::Json>& mock =
       ctx_.request_mock ? ctx_.request_mock : dep.config->params.mock_response;
@@ -215,7 +252,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (!o) co_return fail(std::move(o.error()));
     o->deployment = &dep;
     o->model_group = group;
-    if (ctx_.track) router_.on_success(dep, 30);
+    succeed(*o, 30);
     co_return o;
   }
 
@@ -286,7 +323,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (!translated) co_return fail(std::move(translated.error()));
     o.body = std::move(*translated);
     o.usage = usage;
-    if (ctx_.track) router_.on_success(dep, usage.total_tokens);
+    succeed(o, usage.total_tokens);
     co_return o;
   }
   // Streaming: the attempt succeeds with its first frame; failures before it can still be retried.
@@ -301,7 +338,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (!st) co_return fail(std::move(st.error()));
     o.upstream_ended = part->empty();
   }
-  if (ctx_.track) router_.on_success(dep, 0);
+  succeed(o, 0);
   ex->set_deadline(deadline);  // from here on: stream_timeout between chunks, no first-byte bound
   o.exchange = std::move(ex);
   co_return o;

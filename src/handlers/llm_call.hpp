@@ -16,6 +16,7 @@
 #include "litellm/net/client.hpp"
 #include "litellm/providers/provider.hpp"
 #include "litellm/router/router.hpp"
+#include "observe.hpp"
 
 namespace litellm::handlers {
 
@@ -38,6 +39,8 @@ struct CallContext {
   int max_retries = 0;
   int attempted_fallbacks = 0;
   const router::RoutedDeployment* last_deployment = nullptr;  // the last one tried
+  double last_attempt_seconds = -1;                           // the provider call that answered
+  Observers obs;  // metrics and alerts per attempt, cooldown, fallback
 };
 
 // A successful attempt, ready to be sent.
@@ -72,6 +75,8 @@ class LlmCall {
                                                   const std::string& group);
   Result<Outcome> mock_outcome(const router::Candidate& c, const config::Json& mock);
   bool blocked_by_content_filter(const Outcome& o, const std::string& group) const;
+  void observe_failure(const router::RoutedDeployment& dep, const std::string& group,
+                       const Error& e, bool benched, double seconds);
 
   const config::Config& cfg_;
   router::Router& router_;

@@ -41,8 +41,6 @@ struct Gateway::ModelTimer {
   asio::steady_timer timer;
 };
 
-Gateway::~Gateway() = default;  // here, where ModelTimer is complete
-
 bool Gateway::models_in_db() const {
   return config_->general_settings.store_model_in_db || env_flag("STORE_MODEL_IN_DB");
 }

@@ -27,6 +27,7 @@
 #include "litellm/common/strings.hpp"
 #include "litellm/http/server.hpp"
 #include "litellm/logging/log.hpp"
+#include "litellm/metrics/metrics.hpp"
 
 namespace litellm::supervisor {
 
@@ -40,6 +41,8 @@ std::optional<WorkerEnv> worker_env() {
   w.listen_fd = std::atoi(listen->c_str());
   w.control_fd = std::atoi(env("LITELLM_CPP_CONTROL_FD").value_or("-1").c_str());
   w.shm_fd = std::atoi(env("LITELLM_CPP_SHM_FD").value_or("-1").c_str());
+  w.metrics_fd = std::atoi(env("LITELLM_CPP_METRICS_FD").value_or("-1").c_str());
+  w.metrics_column = std::atoi(env("LITELLM_CPP_METRICS_COLUMN").value_or("0").c_str());
   w.worker_id = std::atoi(env("LITELLM_CPP_WORKER_ID").value_or("0").c_str());
   if (auto m = env("LITELLM_CPP_MAX_REQUESTS")) w.max_requests = std::atol(m->c_str());
   return w;
@@ -53,6 +56,7 @@ struct Worker {
   bool ready = false;
   bool retiring = false;  // asked to drain (recycle, reload, shutdown)
   pid_t replaces = -1;    // the worker to retire once this one is ready
+  int metrics_column = -1;
   Clock::time_point started;
   std::unique_ptr<asio::posix::stream_descriptor> control;
 };
@@ -78,7 +82,8 @@ class Supervisor {
       http::ServerOptions so;
       so.host = o_.health_host;
       so.port = o_.health_port;
-      health_app_ = std::make_unique<HealthApp>([this] { return counts(); });
+      health_app_ = std::make_unique<HealthApp>(
+          ioc_, [this] { return counts(); }, o_.main_host, o_.main_port);
       health_server_ = std::make_unique<http::Server>(ioc_, *health_app_, so);
       if (auto st = health_server_->listen(); !st) {
         LOG_ERROR("separate health app: {}", st.error().message);
@@ -100,6 +105,7 @@ class Supervisor {
     WorkerCounts c;
     c.expected = o_.num_workers;
     c.shutting_down = shutting_down_;
+    c.db = o_.metrics ? o_.metrics->db_connected() : -1;
     for (const auto& [pid, w] : workers_) c.ready += (w.ready && !w.retiring) ? 1 : 0;
     return c;
   }
@@ -121,6 +127,12 @@ class Supervisor {
     std::vector<std::string> envs = {"LITELLM_CPP_LISTEN_FD=3", "LITELLM_CPP_CONTROL_FD=4",
                                      "LITELLM_CPP_WORKER_ID=" + std::to_string(id)};
     if (o_.shm_fd >= 0) envs.push_back("LITELLM_CPP_SHM_FD=5");
+    const int column = o_.metrics ? o_.metrics->acquire_column(-1) : -1;
+    const int metrics_fd = column >= 0 ? o_.metrics->fd() : -1;
+    if (metrics_fd >= 0) {
+      envs.push_back("LITELLM_CPP_METRICS_FD=6");
+      envs.push_back("LITELLM_CPP_METRICS_COLUMN=" + std::to_string(column));
+    }
     if (auto t = recycle_threshold())
       envs.push_back("LITELLM_CPP_MAX_REQUESTS=" + std::to_string(*t));
     std::vector<char*> argv;
@@ -132,6 +144,7 @@ class Supervisor {
       LOG_ERROR("fork failed: {}", strerror(errno));
       close(sv[0]);
       close(sv[1]);
+      if (column >= 0) o_.metrics->release_column(column);
       return;
     }
     if (pid == 0) {  // child: only async-signal-safe calls until exec
@@ -141,11 +154,13 @@ class Supervisor {
       int listen_hi = fcntl(o_.listen_fd, F_DUPFD, 100);
       int control_hi = fcntl(sv[1], F_DUPFD, 100);
       int shm_hi = o_.shm_fd >= 0 ? fcntl(o_.shm_fd, F_DUPFD, 100) : -1;
+      int metrics_hi = metrics_fd >= 0 ? fcntl(metrics_fd, F_DUPFD, 100) : -1;
       if (listen_hi < 0 || control_hi < 0 || dup2(listen_hi, 3) < 0 || dup2(control_hi, 4) < 0)
         _exit(1);
       if (shm_hi >= 0 && dup2(shm_hi, 5) < 0) _exit(1);
-      if (close_range(6, ~0U, 0) != 0)
-        for (int fd = 6; fd < 4096; ++fd) close(fd);
+      if (metrics_hi >= 0 && dup2(metrics_hi, 6) < 0) _exit(1);
+      if (close_range(7, ~0U, 0) != 0)
+        for (int fd = 7; fd < 4096; ++fd) close(fd);
       sigset_t none;
       sigemptyset(&none);
       sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -159,6 +174,7 @@ class Supervisor {
     w.id = id;
     w.replaces = replaces;
     w.started = Clock::now();
+    w.metrics_column = column;
     w.control = std::make_unique<asio::posix::stream_descriptor>(ioc_, sv[0]);
     auto* control = w.control.get();
     workers_[pid] = std::move(w);
@@ -182,8 +198,15 @@ class Supervisor {
     }
   }
 
+  void publish_counts() {
+    if (!o_.metrics) return;
+    auto c = counts();
+    o_.metrics->set_workers(c.ready, c.expected);
+  }
+
   void on_ready(Worker& w) {
     w.ready = true;
+    publish_counts();
     if (w.replaces >= 0) {
       retire(w.replaces, "replaced by pid " + std::to_string(w.pid));
       w.replaces = -1;
@@ -194,6 +217,7 @@ class Supervisor {
     if (shutting_down_ || w.retiring) return;
     w.retiring = true;  // keeps serving until its replacement is ready
     LOG_INFO("worker {} (pid {}) reached its request limit: starting its replacement", w.id, w.pid);
+    if (o_.metrics) o_.metrics->count_restart(false);
     spawn(w.id, w.pid);
   }
 
@@ -213,6 +237,8 @@ class Supervisor {
       if (it == workers_.end()) continue;
       Worker w = std::move(it->second);
       workers_.erase(it);
+      if (o_.metrics && w.metrics_column >= 0) o_.metrics->release_column(w.metrics_column);
+      publish_counts();
       const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
       if (shutting_down_) {
         // A worker still starting when SIGTERM came dies of it before it could drain: expected.
@@ -226,6 +252,7 @@ class Supervisor {
         continue;
       }
       LOG_ERROR("worker {} (pid {}) died unexpectedly: {}", w.id, pid, describe_status(status));
+      if (o_.metrics) o_.metrics->count_restart(true);
       // A worker that keeps dying young is restarted with growing delays (0.1 s .. 10 s).
       const bool young = Clock::now() - w.started < std::chrono::seconds(5);
       crash_streak_ = young ? crash_streak_ + 1 : 0;
@@ -281,6 +308,7 @@ class Supervisor {
       if (!w.retiring) current.emplace_back(w.id, pid);
     for (auto& [id, pid] : current) {
       workers_[pid].retiring = true;
+      if (o_.metrics) o_.metrics->count_restart(false);
       spawn(id, pid);
     }
   }

@@ -110,6 +110,10 @@ class Store {
   // A flush or a query is still running (after drain: the worker must not unwind normally).
   bool busy() const { return flushing_ || pool_.in_use() > 0; }
   bool db_reachable() const { return db_reachable_; }
+  // For /metrics: records accepted and not yet written by this worker; its journal bytes on disk
+  // (closed segments as of the last flush, plus the open one).
+  size_t queued_records() const { return queued_; }
+  size_t journal_bytes() const { return journal_bytes_ + segment_bytes_; }
   // Sets spend to 0 where a budget period ended (keys, users, teams), as LiteLLM's reset job;
   // true when something was reset.
   boost::asio::awaitable<Result<bool>> reset_budgets();
@@ -128,6 +132,7 @@ class Store {
   void schedule_resets();
   void schedule_flush(std::chrono::milliseconds after);
   void schedule_journal();
+  void measure_journal();
 
   boost::asio::io_context& ioc_;
   StoreOptions options_;
@@ -146,6 +151,8 @@ class Store {
   size_t segment_bytes_ = 0;
   std::string segment_path_;
   uint64_t next_seq_ = 0;
+  size_t queued_ = 0;
+  size_t journal_bytes_ = 0;
   bool flushing_ = false;
   bool db_reachable_ = true;
   bool stopped_ = false;

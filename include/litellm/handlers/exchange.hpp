@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -68,6 +69,20 @@ class HeaderBlock {
     text_.append("\r\n");
   }
   void append(const HeaderBlock& other) { text_ += other.text_; }
+  // The value of the first line named `lower_name` (names are stored as added).
+  std::optional<std::string_view> find(std::string_view lower_name) const {
+    std::string_view rest = text_;
+    while (!rest.empty()) {
+      size_t eol = rest.find("\r\n");
+      std::string_view line = rest.substr(0, eol);
+      if (line.size() > lower_name.size() + 1 && line.starts_with(lower_name) &&
+          line[lower_name.size()] == ':')
+        return line.substr(lower_name.size() + 2);
+      if (eol == std::string_view::npos) break;
+      rest.remove_prefix(eol + 2);
+    }
+    return std::nullopt;
+  }
   // Appends the lines of `other` whose name does not start with `prefix`.
   void append_except(const HeaderBlock& other, std::string_view prefix) {
     std::string_view rest = other.text_;

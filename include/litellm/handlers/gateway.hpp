@@ -22,12 +22,20 @@ namespace litellm::db {
 class Store;
 struct KeyInfo;
 }  // namespace litellm::db
+namespace litellm::metrics {
+class Registry;
+}
+namespace litellm::alerting {
+class Alerter;
+}
 
 namespace litellm::handlers {
 
 struct GatewayOptions {
   size_t max_upstream_response_bytes = 256u << 20;
   bool verify_tls = true;
+  int metrics_fd = -1;     // the host's metrics region (-1: this process's own)
+  int metrics_column = 0;  // this process's column in it
 };
 
 class Gateway final : public RequestHandler {
@@ -43,8 +51,11 @@ class Gateway final : public RequestHandler {
   uint64_t served() const { return served_; }
   const config::Config& config() const { return *config_; }
   db::Store* store() { return store_.get(); }
-  // Starts background work: DB-stored models (store_model_in_db) joining the router.
+  // Starts background work: DB-stored models (store_model_in_db) joining the router, background
+  // health checks, the daily report.
   void start();
+  // Writes this worker's gauges (in flight, DB pool, spend queue) to the host's metrics region.
+  void publish_status();
   struct Caller;  // who is calling: identity and, for virtual keys, the key (handlers/caller.hpp)
 
  private:
@@ -78,9 +89,19 @@ class Gateway final : public RequestHandler {
   boost::asio::awaitable<void> send_error(ResponseWriter& out, const Error& e,
                                           const HeaderBlock& extra);
   boost::asio::awaitable<void> handle_health(const HttpRequest& req, ResponseWriter& out);
+  // One pass of model checks (health.cpp): {healthy_endpoints, unhealthy_endpoints, counts}.
+  boost::asio::awaitable<std::string> run_health_checks(const HttpRequest& req,
+                                                        std::string only_model,
+                                                        std::string only_id);
+  void schedule_background_health(std::chrono::milliseconds after);
+  boost::asio::awaitable<void> handle_readiness(ResponseWriter& out, HeaderBlock base);
+  boost::asio::awaitable<void> handle_metrics(const HttpRequest& req, ResponseWriter& out,
+                                              HeaderBlock base);
+  void schedule_daily_report();
+  void start_background();
+  void stop_background();
   std::string models_body() const;
   std::string model_info_body() const;
-  std::string readiness_body() const;
 
   boost::asio::io_context& ioc_;
   config::ConfigPtr config_;
@@ -90,6 +111,11 @@ class Gateway final : public RequestHandler {
   net::Client client_;
   GatewayOptions options_;
   std::unique_ptr<db::Store> store_;
+  std::shared_ptr<state::RouterState> state_;  // the router's (kept across router rebuilds)
+  std::unique_ptr<metrics::Registry> metrics_;
+  std::unique_ptr<alerting::Alerter> alerter_;
+  struct Background;  // health-check and report timers, readiness cache (health.cpp)
+  std::shared_ptr<Background> background_;
   int64_t key_epoch_ = 0;
   size_t in_flight_ = 0;
   uint64_t served_ = 0;

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace litellm::metrics {
+class Host;
+}
+
 namespace litellm::supervisor {
 
 struct Options {
@@ -15,11 +19,14 @@ struct Options {
   std::vector<std::string> worker_argv;  // argv for each worker (argv[0] included)
   int listen_fd = -1;                    // inherited by every worker as fd 3
   int shm_fd = -1;                       // shared router state, fd 5 in workers (-1: none)
+  metrics::Host* metrics = nullptr;      // host-wide metrics region, fd 6 in workers
   std::optional<long> max_requests;      // --max_requests_before_restart
   std::optional<long> max_requests_jitter;
   bool separate_health = false;  // SEPARATE_HEALTH_APP=1
   std::string health_host = "0.0.0.0";
-  uint16_t health_port = 4001;      // SEPARATE_HEALTH_PORT
+  uint16_t health_port = 4001;          // SEPARATE_HEALTH_PORT
+  std::string main_host = "127.0.0.1";  // where the workers listen (health checks forwarded)
+  uint16_t main_port = 4000;
   double stop_wait_seconds = 3600;  // SUPERVISORD_STOPWAITSECS
   // SIGHUP: validate the config file again; false keeps the running workers.
   std::function<bool()> validate_config;
@@ -33,6 +40,8 @@ struct WorkerEnv {
   int listen_fd = -1;
   int control_fd = -1;
   int shm_fd = -1;
+  int metrics_fd = -1;
+  int metrics_column = 0;
   std::optional<long> max_requests;  // this worker's recycle threshold (jitter applied)
   int worker_id = 0;
 };
