@@ -202,7 +202,7 @@ Alerter::Alerter(asio::io_context& ioc, Settings s, net::Client& client, metrics
       if (ec == asio::error::operation_aborted && !*alive) co_return;
     }
   };
-  asio::co_spawn(ioc, flush_loop(), asio::detached);
+  asio::co_spawn(ioc, std::move(flush_loop), asio::detached);
   if (wants("llm_requests_hanging")) {
     auto check = std::chrono::milliseconds(
         static_cast<int64_t>(std::clamp(s_.threshold / 4, 0.1, 5.0) * 1000));
@@ -214,7 +214,7 @@ Alerter::Alerter(asio::io_context& ioc, Settings s, net::Client& client, metrics
         check_hanging();
       }
     };
-    asio::co_spawn(ioc, hang_loop(), asio::detached);
+    asio::co_spawn(ioc, std::move(hang_loop), asio::detached);
   }
 }
 
@@ -340,7 +340,7 @@ void Alerter::post(const std::string& url, const std::string& alert_type, std::s
     if (m.metrics)
       for (size_t i = 0; i < count; ++i) m.metrics->alert(alert_type, ok);
   };
-  asio::co_spawn(m.ioc, task(), asio::detached);
+  asio::co_spawn(m.ioc, std::move(task), asio::detached);
 }
 
 void Alerter::llm_exception(std::string_view exception) {
