@@ -610,6 +610,7 @@ asio::awaitable<Status> Store::flush() {
   if (!catalog_loaded_) {
     if (auto st = co_await load_catalog(); !st) {
       db_reachable_ = false;
+      if (failure_hook_) failure_hook_(false, st.error().message);
       for (auto& s : segments)
         if (s.path.empty()) memory_segments_.push_back(std::move(s));
       co_return st.error();
@@ -643,6 +644,7 @@ asio::awaitable<Status> Store::flush() {
             break;
           }
           LOG_ERROR("spend record rejected by the database: {}", single.error().message);
+          if (failure_hook_) failure_hook_(true, single.error().message);
           rejected.append(line);
           rejected += '\n';
         }
@@ -650,6 +652,7 @@ asio::awaitable<Status> Store::flush() {
       }
       if (!st) {
         result = st.error();
+        if (failure_hook_) failure_hook_(false, st.error().message);
         break;
       }
       done += n;

@@ -77,6 +77,13 @@ Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config,
       alerter_(std::make_unique<alerting::Alerter>(ioc, alerting::settings_from(*config_), client_,
                                                    metrics_.get(), state_.get())) {
   start_background();
+  if (store_)
+    store_->on_failure([a = alerter_.get()](bool tracking, const std::string& error) {
+      if (tracking)
+        a->failed_tracking(error);
+      else
+        a->db_exception(error);
+    });
 }
 
 Gateway::~Gateway() { stop_background(); }

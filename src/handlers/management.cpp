@@ -2,10 +2,12 @@
 // /global/spend), over LiteLLM's tables. Rows travel as JSON: Postgres builds and reads them
 // (row_to_json, jsonb_populate_record), so every column this database has is returned, and
 // only columns it has are written.
+#include <array>
 #include <boost/asio/awaitable.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include "litellm/alerting/alerting.hpp"
 #include "litellm/common/crypto.hpp"
 #include "litellm/db/store.hpp"
 #include "litellm/handlers/gateway.hpp"
@@ -522,6 +524,25 @@ bool Gateway::is_management_route(std::string_view path) {
          path == "/model/new" || path == "/model/update" || path == "/model/delete";
 }
 
+// LiteLLM's key/team/user management events (Slack alert types of the same names).
+void Gateway::announce(const HttpRequest& req, const auth::Identity& who) {
+  static constexpr std::array<std::array<std::string_view, 3>, 9> kEvents = {{
+      {"/key/generate", "new_virtual_key_created", "Virtual Key Created"},
+      {"/key/update", "virtual_key_updated", "Virtual Key Updated"},
+      {"/key/delete", "virtual_key_deleted", "Virtual Key Deleted"},
+      {"/team/new", "new_team_created", "New Team Created"},
+      {"/team/update", "team_updated", "Team Updated"},
+      {"/team/delete", "team_deleted", "Team Deleted"},
+      {"/user/new", "new_internal_user_created", "New Internal User Created"},
+      {"/user/update", "internal_user_updated", "Internal User Updated"},
+      {"/user/delete", "internal_user_deleted", "Internal User Deleted"},
+  }};
+  for (const auto& [path, type, name] : kEvents) {
+    if (req.path != path || !alerter_->wants(type)) continue;
+    alerter_->management(type, name, who.user_id, who.user_role, {}, std::string(req.body));
+  }
+}
+
 asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, ResponseWriter& out,
                                                  const auth::Identity& who) {
   HeaderBlock base;
@@ -534,6 +555,7 @@ asio::awaitable<void> Gateway::handle_management(const HttpRequest& req, Respons
       co_await send_error(out, r.error(), {});
       co_return;
     }
+    if (req.method == "POST") announce(req, who);
     co_await out.send(200, base.str(), r->dump());
   };
   const std::string path(req.path);

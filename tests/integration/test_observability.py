@@ -281,3 +281,25 @@ def test_Readiness_DatabaseDown_503ThenBack(start_proxy, mock, pg):
             break
         time.sleep(0.3)
     assert r.status_code == 200 and r.json()["db"] == "connected"
+
+
+def test_Alerts_KeyCreatedAndBudgetCrossed_WithDatabase(start_proxy, mock, slack, pg):
+    server, name, url = pg
+    cfg = db_config(mock, url, alerting=["slack"],
+                    alert_types=["new_virtual_key_created", "budget_alerts", "llm_exceptions"])
+    env = dict(DB_ENV, SLACK_WEBHOOK_URL=slack.base_url + "/slack", LITELLM_CPP_ALERT_FLUSH_MS="200")
+    proxy = start_proxy(cfg, env=env)
+    r = requests.post(proxy.base + "/key/generate", headers=AUTH, timeout=10,
+                      json={"key_alias": "ops-key", "max_budget": 0.00001})
+    assert r.status_code == 200, r.text
+    key = r.json()["key"]
+    texts = alerts(slack, until=lambda t: any("Virtual Key Created" in x for x in t))
+    created = next(x for x in texts if "Virtual Key Created" in x)
+    assert created.startswith("Level: `High`") and "*Action Done by:*" in created
+    assert "*Arguments passed:*\nkey_alias: `'ops-key'`" in created and key not in created
+    client = proxy.client(key=key)
+    for _ in range(2):  # 5.85e-6 each: the second one crosses 1e-5
+        client.chat.completions.create(model="gpt-mock", messages=MSG)
+    texts = alerts(slack, until=lambda t: any("Key Budget: Budget Crossed" in x for x in t))
+    crossed = [x for x in texts if "Key Budget: Budget Crossed" in x]
+    assert len(crossed) == 1 and "Total Budget:`1e-05`" in crossed[0]

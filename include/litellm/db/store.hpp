@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -113,6 +114,11 @@ class Store {
   // For /metrics: records accepted and not yet written by this worker; its journal bytes on disk
   // (closed segments as of the last flush, plus the open one).
   size_t queued_records() const { return queued_; }
+  // Called when a flush cannot reach the database (tracking=false) or the database refuses a
+  // spend record (tracking=true): the alerting hook (db_exceptions, failed tracking).
+  void on_failure(std::function<void(bool tracking, const std::string& error)> hook) {
+    failure_hook_ = std::move(hook);
+  }
   size_t journal_bytes() const { return journal_bytes_ + segment_bytes_; }
   // Sets spend to 0 where a budget period ended (keys, users, teams), as LiteLLM's reset job;
   // true when something was reset.
@@ -151,6 +157,7 @@ class Store {
   size_t segment_bytes_ = 0;
   std::string segment_path_;
   uint64_t next_seq_ = 0;
+  std::function<void(bool, const std::string&)> failure_hook_;
   size_t queued_ = 0;
   size_t journal_bytes_ = 0;
   bool flushing_ = false;

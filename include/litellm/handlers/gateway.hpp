@@ -72,6 +72,8 @@ class Gateway final : public RequestHandler {
   static bool is_management_route(std::string_view path);
   boost::asio::awaitable<void> handle_management(const HttpRequest& req, ResponseWriter& out,
                                                  const auth::Identity& who);
+  // Management events for alerting (new_virtual_key_created, team_updated, ...).
+  void announce(const HttpRequest& req, const auth::Identity& who);
   // Tells every worker of the host to drop its cached keys (after a key/user/team change).
   void bump_key_epoch();
   // DB-stored models (handlers/models.cpp).
