@@ -128,6 +128,7 @@ model_list:
   - model_name: bench
     litellm_params: {{model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:{mock_port}/v1", api_key: sk-upstream}}
 general_settings: {{master_key: {MASTER_KEY}, database_url: "{pg.url(db)}", proxy_batch_write_at: 1}}
+litellm_settings: {{callbacks: ["prometheus"]}}
 """)
     port = free_port()
     p = spawn([str(build / "litellm-cpp"), "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
@@ -197,6 +198,7 @@ model_list:
   - model_name: bench
     litellm_params: {{model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:{mock_port}/v1", api_key: sk-upstream}}
 general_settings: {{master_key: {MASTER_KEY}}}
+litellm_settings: {{callbacks: ["prometheus"]}}
 """)
     env = dict(os.environ, LITELLM_MODE="PRODUCTION", LITELLM_LOG="ERROR")
     for name, n in (("litellm-cpp x1", 1), (f"litellm-cpp x{nproc}", nproc)):
