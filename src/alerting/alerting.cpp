@@ -16,13 +16,13 @@
 #include <unordered_map>
 
 #include "litellm/common/json_scan.hpp"
+#include "litellm/common/py_repr.hpp"
 #include "litellm/common/strings.hpp"
 #include "litellm/config/config.hpp"
 #include "litellm/logging/log.hpp"
 #include "litellm/metrics/metrics.hpp"
 #include "litellm/net/client.hpp"
 #include "litellm/state/router_state.hpp"
-#include "py_repr.hpp"
 
 namespace litellm::alerting {
 

@@ -27,7 +27,11 @@
 #include "litellm/http/server.hpp"
 #include "litellm/logging/log.hpp"
 #include "litellm/metrics/metrics.hpp"
+#include "litellm/redis/client.hpp"
+#include "litellm/redis/settings.hpp"
 #include "litellm/router/router.hpp"
+#include "litellm/spend/redis_buffer.hpp"
+#include "litellm/state/redis_state.hpp"
 #include "litellm/state/shared_memory.hpp"
 #include "litellm/supervisor/supervisor.hpp"
 #include "litellm/version.hpp"
@@ -40,7 +44,13 @@ namespace asio = boost::asio;
 struct Loaded {
   config::ConfigPtr config;
   std::unique_ptr<router::Router> router;
+  redis::Settings redis;
 };
+
+bool same_server(const redis::Options& a, const redis::Options& b) {
+  return a.host == b.host && a.port == b.port && a.db == b.db && a.tls == b.tls &&
+         a.username == b.username && a.password == b.password;
+}
 
 // Loads the config and builds the router. `report` prints errors (and logs warnings); workers
 // load quietly, the supervisor already reported. nullopt when invalid.
@@ -71,6 +81,14 @@ std::optional<Loaded> load(const CliOptions& cli, bool report) {
   l.router = router::Router::create(cfg, warnings, &errors);
   if (report)
     for (const auto& w : warnings) LOG_WARN("config: {}", w);
+  auto redis_settings = redis::settings_from(*cfg);
+  if (!redis_settings) {
+    errors.push_back(redis_settings.error().message);
+  } else {
+    l.redis = std::move(*redis_settings);
+    if (report)
+      for (const auto& w : l.redis.warnings) LOG_WARN("config: {}", w);
+  }
   if (!errors.empty()) {
     if (report) {
       std::fprintf(stderr, "LiteLLM: config invalid (%zu error%s)\n", errors.size(),
@@ -104,15 +122,42 @@ int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
       LOG_WARN("worker {}: shared state unavailable; cooldowns are local to this worker",
                wenv.worker_id);
   }
-  std::unique_ptr<db::Store> store;
-  if (auto dbs = db::database_settings(*loaded->config); dbs && *dbs) {
-    store = std::make_unique<db::Store>(ioc, db::store_options(*loaded->config, **dbs));
-    store->start();
-  }
-  db::Store* store_ptr = store.get();
   handlers::GatewayOptions gopts;
   gopts.metrics_fd = wenv.metrics_fd;
   gopts.metrics_column = wenv.metrics_column;
+  // Redis: the fleet's shared state over this host's, the response cache, the spend buffer.
+  if (const auto& r = loaded->redis.router) {
+    gopts.redis = std::make_shared<redis::Client>(ioc, *r);
+    gopts.redis->start();
+    state::FleetOptions fo;
+    for (const auto& d : loaded->router->deployments())
+      fo.deployment_ids.push_back(d.config->info.id);
+    loaded->router->set_state(
+        state::make_fleet_state(loaded->router->shared_state(), gopts.redis, ioc, std::move(fo)));
+  }
+  if (const auto& c = loaded->redis.cache) {
+    gopts.cache = c;
+    if (gopts.redis && same_server(c->redis, gopts.redis->options())) {
+      gopts.cache_redis = gopts.redis;
+    } else {
+      gopts.cache_redis = std::make_shared<redis::Client>(ioc, c->redis);
+      gopts.cache_redis->start();
+    }
+  }
+  std::unique_ptr<db::Store> store;
+  if (auto dbs = db::database_settings(*loaded->config); dbs && *dbs) {
+    store = std::make_unique<db::Store>(ioc, db::store_options(*loaded->config, **dbs));
+    if (loaded->config->general_settings.use_redis_transaction_buffer) {
+      if (gopts.redis)
+        store->set_buffer(spend::make_redis_buffer(gopts.redis, spend::buffer_options()));
+      else if (wenv.worker_id == 0)
+        LOG_WARN(
+            "use_redis_transaction_buffer needs Redis (router_settings.redis_host/port or "
+            "a redis cache); spend is written directly");
+    }
+    store->start();
+  }
+  db::Store* store_ptr = store.get();
   handlers::Gateway gateway(ioc, loaded->config, std::move(loaded->router), gopts,
                             std::move(store));
   gateway.start();

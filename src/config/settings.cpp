@@ -202,6 +202,7 @@ void parse_general_settings(const Json& node, GeneralSettings& out, Reader& r) {
   r.get_or(node, "disable_spend_logs", p, out.disable_spend_logs);
   r.get_or(node, "allow_requests_on_db_unavailable", p, out.allow_requests_on_db_unavailable);
   r.get_or(node, "store_model_in_db", p, out.store_model_in_db);
+  r.get_or(node, "use_redis_transaction_buffer", p, out.use_redis_transaction_buffer);
   r.get(node, "alerting", p, out.alerting);
   r.get(node, "alerting_threshold", p, out.alerting_threshold);
   r.get_or(node, "background_health_checks", p, out.background_health_checks);

@@ -472,6 +472,8 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
     o += ']';
   }
   str("ep", rec.endpoint);
+  str("ck", rec.cache_key);
+  if (rec.cache_hit) o += ",\"ch\":true";
   if (options_.disable_spend_logs) o += ",\"l\":false";
   if (!rec.success) {
     o += ",\"ok\":false";
@@ -594,7 +596,16 @@ asio::awaitable<Status> Store::flush() {
   }
   claim_orphans();
   auto segments = closed_segments();
-  if (segments.empty()) co_return Ok{};
+  if (segments.empty()) {
+    // Nothing of our own; the fleet's writer still writes what the others buffered.
+    if (!buffer_) co_return Ok{};
+    if (!catalog_loaded_)
+      if (auto st = co_await load_catalog(); !st) {
+        db_reachable_ = false;
+        co_return st.error();
+      }
+    co_return co_await write_buffered();
+  }
   // The deltas of the records being written; back to unflushed_ unless all of them land.
   for (auto& [id, v] : unflushed_) in_flush_[id] += v;
   unflushed_.clear();
@@ -625,39 +636,18 @@ asio::awaitable<Status> Store::flush() {
       seg.data = std::move(*data);
     }
     auto lines = split_lines(seg.data, seg.path.empty() ? "(memory)" : seg.path);
-    size_t done = 0;
-    std::string rejected;
-    while (done < lines.size()) {
-      size_t n = std::min(kRowsPerStatement, lines.size() - done);
-      std::vector<std::string_view> chunk(lines.begin() + done, lines.begin() + done + n);
-      auto st = co_await write_batch(chunk);
-      if (!st && !is_connection_error(st.error())) {
-        // A record the database refuses must not hold back the others: one by one, keeping
-        // only the refused ones aside.
-        Status one_by_one = Ok{};
-        for (const auto& line : chunk) {
-          const std::vector<std::string_view> one(1, line);
-          auto single = co_await write_batch(one);
-          if (single) continue;
-          if (is_connection_error(single.error())) {
-            one_by_one = single.error();
-            break;
-          }
-          LOG_ERROR("spend record rejected by the database: {}", single.error().message);
-          if (failure_hook_) failure_hook_(true, single.error().message);
-          rejected.append(line);
-          rejected += '\n';
-        }
-        st = one_by_one;
-      }
-      if (!st) {
-        result = st.error();
-        if (failure_hook_) failure_hook_(false, st.error().message);
-        break;
-      }
-      done += n;
-      queued_ -= std::min(queued_, n);
+    // With a fleet buffer the batch goes there (one writer writes for every instance); when the
+    // buffer does not take it, it is written here as usual.
+    if (buffer_ && !lines.empty() && co_await buffer_->push(seg.data)) {
+      queued_ -= std::min(queued_, lines.size());
+      if (!seg.path.empty()) ::unlink(seg.path.c_str());
+      std::string().swap(seg.data);
+      continue;
     }
+    std::string rejected;
+    auto [done, st] = co_await write_lines(lines, rejected);
+    queued_ -= std::min(queued_, done);
+    if (!st) result = st.error();
     if (!rejected.empty()) {
       if (seg.path.empty()) {
         LOG_ERROR("{} spend record(s) rejected and not journaled (no journal directory)",
@@ -703,7 +693,65 @@ asio::awaitable<Status> Store::flush() {
   }
   db_reachable_ = true;
   deltas.done = static_cast<bool>(result);
+  if (buffer_ && result) result = co_await write_buffered();
   co_return result;
+}
+
+asio::awaitable<Store::Written> Store::write_lines(const std::vector<std::string_view>& lines,
+                                                   std::string& rejected) {
+  Written w;
+  while (w.done < lines.size()) {
+    size_t n = std::min(kRowsPerStatement, lines.size() - w.done);
+    std::vector<std::string_view> chunk(lines.begin() + w.done, lines.begin() + w.done + n);
+    auto st = co_await write_batch(chunk);
+    if (!st && !is_connection_error(st.error())) {
+      // A record the database refuses must not hold back the others: one by one, keeping
+      // only the refused ones aside.
+      Status one_by_one = Ok{};
+      for (const auto& line : chunk) {
+        const std::vector<std::string_view> one(1, line);
+        auto single = co_await write_batch(one);
+        if (single) continue;
+        if (is_connection_error(single.error())) {
+          one_by_one = single.error();
+          break;
+        }
+        LOG_ERROR("spend record rejected by the database: {}", single.error().message);
+        if (failure_hook_) failure_hook_(true, single.error().message);
+        rejected.append(line);
+        rejected += '\n';
+      }
+      st = one_by_one;
+    }
+    if (!st) {
+      w.status = st.error();
+      if (failure_hook_) failure_hook_(false, st.error().message);
+      break;
+    }
+    w.done += n;
+  }
+  co_return w;
+}
+
+asio::awaitable<Status> Store::write_buffered() {
+  if (!co_await buffer_->lead()) co_return Ok{};
+  // Bounded per flush, so that one round cannot hold the worker's flush forever.
+  for (int batches = 0; batches < 64; ++batches) {
+    auto batch = co_await buffer_->next();
+    if (!batch) break;
+    auto lines = split_lines(*batch, "(buffer)");
+    std::string rejected;
+    auto [done, st] = co_await write_lines(lines, rejected);
+    if (!st) {  // the database went away: the batch stays in the buffer for the next round
+      db_reachable_ = false;
+      co_return st.error();
+    }
+    if (!rejected.empty())
+      LOG_ERROR("{} buffered spend record(s) rejected by the database and dropped",
+                std::count(rejected.begin(), rejected.end(), '\n'));
+    co_await buffer_->done(*batch);
+  }
+  co_return Ok{};
 }
 
 asio::awaitable<void> Store::drain(std::chrono::milliseconds budget) {

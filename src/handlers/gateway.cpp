@@ -3,12 +3,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cache.hpp"
 #include "caller.hpp"
 #include "litellm/alerting/alerting.hpp"
 #include "litellm/common/crypto.hpp"
 #include "litellm/db/store.hpp"
 #include "litellm/logging/log.hpp"
 #include "litellm/metrics/metrics.hpp"
+#include "litellm/redis/client.hpp"
 #include "litellm/version.hpp"
 
 namespace litellm::handlers {
@@ -76,6 +78,17 @@ Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config,
                                                    options.metrics_column)),
       alerter_(std::make_unique<alerting::Alerter>(ioc, alerting::settings_from(*config_), client_,
                                                    metrics_.get(), state_.get())) {
+  if (options_.cache && options_.cache_redis)
+    cache_ = std::make_unique<ResponseCache>(*options_.cache, options_.cache_redis);
+  // Every Redis outage is counted once (the client logs it once).
+  auto count_outages = [m = metrics_.get()](redis::Client& c, std::string_view use) {
+    c.on_state_change([m, use](bool up, std::string_view) {
+      if (!up) m->redis_outage(use);
+    });
+  };
+  if (options_.redis) count_outages(*options_.redis, "state");
+  if (options_.cache_redis && options_.cache_redis != options_.redis)
+    count_outages(*options_.cache_redis, "cache");
   start_background();
   if (store_)
     store_->on_failure([a = alerter_.get()](bool tracking, const std::string& error) {

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cache.hpp"
 #include "caller.hpp"
 #include "litellm/alerting/alerting.hpp"
 #include "litellm/db/pg.hpp"
@@ -14,6 +15,7 @@
 #include "litellm/handlers/gateway.hpp"
 #include "litellm/logging/log.hpp"
 #include "litellm/metrics/metrics.hpp"
+#include "litellm/redis/client.hpp"
 #include "litellm/version.hpp"
 #include "llm_call.hpp"
 
@@ -173,6 +175,7 @@ void Gateway::publish_status() {
     s.journal_bytes = static_cast<int64_t>(store_->journal_bytes());
     s.db_connected = store_->db_reachable() ? 1 : 0;
   }
+  if (options_.redis) s.redis_connected = options_.redis->connected() ? 1 : 0;
   metrics_->set_process(s);
 }
 
@@ -199,12 +202,15 @@ asio::awaitable<void> Gateway::handle_readiness(ResponseWriter& out, HeaderBlock
   nlohmann::ordered_json j = {
       {"status", ready ? "healthy" : "unhealthy"},
       {"db", db},
-      {"cache", nullptr},
+      {"cache", cache_ ? nlohmann::ordered_json("redis") : nlohmann::ordered_json(nullptr)},
       {"litellm_version", kVersion},
       {"success_callbacks", callbacks},
       {"use_aiohttp_transport", false},
       {"log_level", logging::level_name(logging::proxy().level())},
       {"is_detailed_debug", logging::proxy().level() <= spdlog::level::debug}};
+  // Ours: Redis is shared state, not a dependency; requests go on without it, so it never makes
+  // readiness fail.
+  if (options_.redis) j["redis"] = options_.redis->connected() ? "connected" : "disconnected";
   base.add("content-type", "application/json");
   co_await out.send(ready ? 200 : 503, base.str(), j.dump());
 }

@@ -16,8 +16,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-const std::string kKeyEpoch = "keys:epoch";
-
 Error auth_failure(int status, std::string message, std::string type,
                    std::optional<std::string> param = "None") {
   return Error::make(ErrorKind::kProxyAuth, status, std::move(message), std::move(type),
@@ -73,7 +71,8 @@ asio::awaitable<Status> Gateway::resolve_key(Caller& caller, bool llm_route) {
         "auth_error");
   }
   // Any worker's key, user or team change bumps a host-wide epoch: drop this worker's cache.
-  if (const int64_t epoch = router_->state().usage(kKeyEpoch, 0).requests; epoch != key_epoch_) {
+  if (const int64_t epoch = router_->state().usage(state::kKeyEpoch, 0).requests;
+      epoch != key_epoch_) {
     store_->forget_all_keys();
     key_epoch_ = epoch;
   }
@@ -223,7 +222,7 @@ Status Gateway::admit(Caller& caller, const std::string& model) {
   return Ok{};
 }
 
-void Gateway::bump_key_epoch() { router_->state().add_usage(kKeyEpoch, 0, 1, 0); }
+void Gateway::bump_key_epoch() { router_->state().add_usage(state::kKeyEpoch, 0, 1, 0); }
 
 void Gateway::release(Caller& caller) {
   for (const auto& id : caller.parallel_ids) router_->state().add_usage(id, 0, -1, 0);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "cache.hpp"
 #include "caller.hpp"
 #include "litellm/alerting/alerting.hpp"
 #include "litellm/common/crypto.hpp"
@@ -265,6 +266,47 @@ void Gateway::on_tokens(Caller& caller, const providers::Usage& u) {
     router_->state().add_usage(id, caller.minute, 0, u.completion_tokens);
 }
 
+asio::awaitable<void> Gateway::answer_from_cache(ResponseWriter& out, HeaderBlock& headers,
+                                                 Caller& caller, const CallContext& ctx,
+                                                 const metrics::RequestLabels& labels,
+                                                 const std::string& key, std::string body,
+                                                 Clock::time_point started, double started_unix) {
+  // LiteLLM logs a hit with the cached usage, no cost, and request_id "<id>_cache_hit<time>".
+  auto cached = nlohmann::json::parse(body, nullptr, false);
+  providers::Usage usage;
+  std::string id;
+  if (cached.is_object()) {
+    if (auto it = cached.find("id"); it != cached.end() && it->is_string()) id = *it;
+    if (auto u = cached.find("usage"); u != cached.end() && u->is_object()) {
+      usage.present = true;
+      usage.prompt_tokens = u->value("prompt_tokens", int64_t{0});
+      usage.completion_tokens = u->value("completion_tokens", int64_t{0});
+      usage.total_tokens = u->value("total_tokens", int64_t{0});
+    }
+  }
+  if (store_) {
+    const std::string call_id = std::string(headers.find("x-litellm-call-id").value_or(""));
+    auto rec = spend_record(caller, ctx, call_id, started_unix, ctx.req->path);
+    rec.request_id = (id.empty() ? call_id : id) + "_cache_hit" + python_float(unix_time());
+    fill_usage(rec, usage, 0);
+    rec.cache_hit = true;
+    rec.cache_key = key;
+    store_->record(std::move(rec), caller.key);
+  }
+  if (metrics_->enabled()) {
+    metrics::RequestDone done;
+    done.total_seconds = seconds_since(started);
+    done.prompt_tokens = usage.prompt_tokens;
+    done.completion_tokens = usage.completion_tokens;
+    metrics_->request(labels, nullptr, done);
+  }
+  headers.add("x-litellm-cache-hit", "True");
+  headers.add("x-litellm-response-cost", "0");
+  headers.add("x-litellm-response-duration-ms", fmt_ms(Clock::now() - started));
+  headers.add("content-type", "application/json");
+  co_await out.send(200, headers.str(), body);
+}
+
 asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter& out,
                                           Endpoint endpoint, std::string_view path_model,
                                           Caller& caller) {
@@ -305,6 +347,20 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     count_failure(st.error());
     co_await send_error(out, st.error(), headers);
     co_return;
+  }
+  // The response cache: a hit answers without an upstream call and costs nothing.
+  std::optional<std::string> cache_key;
+  ResponseCache::Controls cache_controls;
+  if (cache_)
+    cache_key = cache_->key_for(ctx.members, ctx.requested_model, call_type(endpoint), ctx.stream,
+                                cache_controls);
+  if (cache_key) {
+    headers.add("x-litellm-cache-key", *cache_key);
+    if (auto hit = co_await cache_->get(*cache_key, cache_controls)) {
+      co_await answer_from_cache(out, headers, caller, ctx, labels, *cache_key, std::move(*hit),
+                                 started, started_unix);
+      co_return;
+    }
   }
   ctx.deadline = started + request_timeout(*config_, ctx.members, req.headers);
   ctx.obs = {m, alerter_.get(), &labels};
@@ -360,10 +416,12 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     headers.add("x-litellm-response-cost", python_float(cost));
     headers.add("content-type", "application/json");
     on_tokens(caller, o.usage);
+    if (cache_key) cache_->put(*cache_key, o.body, cache_controls);
     if (store_) {
       auto rec = spend_record(caller, ctx, call_id, started_unix, req.path);
       fill_deployment(rec, dep);
       fill_usage(rec, o.usage, cost);
+      if (cache_key) rec.cache_key = *cache_key;
       store_->record(std::move(rec), caller.key);
     }
     observe_success(m, *alerter_, caller, labels, o, o.usage, cost, seconds_since(started),

@@ -21,7 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kModelsEpoch = "models:epoch";
 constexpr auto kEpochCheck = std::chrono::milliseconds(500);
 
 std::chrono::milliseconds db_poll_interval() {
@@ -79,7 +78,7 @@ void Gateway::schedule_model_poll() {
     if (ec) return;
     // A /model/* change on any worker of this host bumps the epoch: reload now. Otherwise poll
     // the table now and then for changes made by other instances.
-    const int64_t epoch = router_->state().usage(kModelsEpoch, 0).requests;
+    const int64_t epoch = router_->state().usage(state::kModelsEpoch, 0).requests;
     const bool due = epoch != models_epoch_ ||
                      std::chrono::steady_clock::now() - models_loaded_at_ >= db_poll_interval();
     if (!due) return schedule_model_poll();
@@ -254,8 +253,8 @@ asio::awaitable<void> Gateway::handle_model_admin(const HttpRequest& req, Respon
     co_await fail(r.error());
     co_return;
   }
-  router_->state().add_usage(kModelsEpoch, 0, 1, 0);  // every worker of the host reloads
-  (void)co_await reload_models(false);                // this one at once
+  router_->state().add_usage(state::kModelsEpoch, 0, 1, 0);  // every worker of the host reloads
+  (void)co_await reload_models(false);                       // this one at once
   co_await out.send(200, h.str(), answer.dump());
 }
 

@@ -45,6 +45,7 @@ enum class F : uint16_t {
   kSuccessfulFallbacks,
   kFailedFallbacks,
   kAlerts,  // litellm-cpp
+  kRedisOutages,
   kCount
 };
 
@@ -191,6 +192,12 @@ inline const std::array<Family, static_cast<size_t>(F::kCount)>& families() {
        Type::kCounter,
        "Alerts handed to the webhook sender (outcome=sent) or dropped (queue full, webhook down)",
        {"alert_type", "outcome"},
+       true},
+      {"litellm_cpp_redis_outages",
+       Type::kCounter,
+       "Redis connections lost or not made, once per outage; requests went on with host-local "
+       "state (use=state) or without the response cache (use=cache)",
+       {"use"},
        true},
   }};
   return all;

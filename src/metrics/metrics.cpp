@@ -417,6 +417,11 @@ void Registry::alert(std::string_view alert_type, bool sent) {
   m.add(m.series(F::kAlerts, {alert_type, sent ? "sent" : "dropped"}), 1);
 }
 
+void Registry::redis_outage(std::string_view use) {
+  auto& m = *impl_;
+  m.add(m.series(F::kRedisOutages, {use}), 1);
+}
+
 void Registry::set_process(const ProcessStatus& s) {
   auto& v = impl_->r->columns[impl_->column].values;
   const int64_t vals[kProcessValues] = {s.in_flight,      s.db_pool_in_use, s.db_pool_size,
@@ -515,14 +520,16 @@ std::string Registry::render() const {
   }
   // litellm-cpp's process families: the supervisor's counts and the live processes' gauges.
   int64_t totals[kProcessValues] = {};
-  int64_t db_up = -1;
+  int64_t db_up = -1, redis_up = -1;
   for (uint32_t c = 0; c < kColumns; ++c) {
     if (!r->columns[c].alive.load()) continue;
     for (uint32_t i = 0; i < kProcessValues; ++i) {
       const int64_t v = r->columns[c].values[i].load(std::memory_order_relaxed);
       if (i == kDbConnected) {
         if (v >= 0) db_up = std::max<int64_t>(db_up, 0) + v;
-      } else if (i != kRedisConnected) {
+      } else if (i == kRedisConnected) {
+        if (v >= 0) redis_up = std::max<int64_t>(redis_up, 0) + v;
+      } else {
         totals[i] += v;
       }
     }
@@ -558,6 +565,9 @@ std::string Registry::render() const {
   if (db_up >= 0)
     gauge("litellm_cpp_db_connected_workers", "Workers whose last database call succeeded", "",
           static_cast<double>(db_up));
+  if (redis_up >= 0)
+    gauge("litellm_cpp_redis_connected_workers", "Workers connected to Redis (shared state)", "",
+          static_cast<double>(redis_up));
   header("litellm_cpp_metrics_series_dropped", "_total",
          "Label sets not recorded because the series table was full", "counter");
   sample("litellm_cpp_metrics_series_dropped", "_total", "", "",

@@ -1,4 +1,5 @@
 // Router state for one process: plain maps, no locks (one thread per worker).
+#include <algorithm>
 #include <unordered_map>
 
 #include "litellm/state/router_state.hpp"
@@ -25,6 +26,17 @@ class InProcessState final : public RouterState {
     if (u.minute != minute) u = Slot{minute, {}};
     u.value.requests += requests;
     u.value.tokens += tokens;
+  }
+
+  void merge_usage(const std::string& id, int64_t minute, MinuteUsage totals, Merge how) override {
+    auto& u = usage_[id];
+    if (u.minute != minute) u = Slot{minute, {}};
+    if (how == Merge::kAssign) {
+      u.value = totals;
+    } else {
+      u.value.requests = std::max(u.value.requests, totals.requests);
+      u.value.tokens = std::max(u.value.tokens, totals.tokens);
+    }
   }
 
   MinuteUsage usage(const std::string& id, int64_t minute) override {

@@ -80,16 +80,27 @@ class SharedState final : public RouterState {
   }
 
   void add_usage(const std::string& id, int64_t minute, int64_t requests, int64_t tokens) override {
-    Slot* s = slot(id, true);
-    if (s == nullptr) return;
-    Bucket& b = s->usage[minute & 1];
-    int64_t m = b.minute.load(std::memory_order_acquire);
-    if (m != minute && m < minute && b.minute.compare_exchange_strong(m, minute)) {
-      b.requests.store(0, std::memory_order_relaxed);
-      b.tokens.store(0, std::memory_order_relaxed);
+    Bucket* b = bucket(id, minute);
+    if (b == nullptr) return;
+    b->requests.fetch_add(requests, std::memory_order_relaxed);
+    b->tokens.fetch_add(tokens, std::memory_order_relaxed);
+  }
+
+  void merge_usage(const std::string& id, int64_t minute, MinuteUsage totals, Merge how) override {
+    Bucket* b = bucket(id, minute);
+    if (b == nullptr) return;
+    if (how == Merge::kAssign) {
+      b->requests.store(totals.requests, std::memory_order_relaxed);
+      b->tokens.store(totals.tokens, std::memory_order_relaxed);
+      return;
     }
-    b.requests.fetch_add(requests, std::memory_order_relaxed);
-    b.tokens.fetch_add(tokens, std::memory_order_relaxed);
+    auto raise = [](std::atomic<int64_t>& a, int64_t v) {
+      int64_t cur = a.load(std::memory_order_relaxed);
+      while (cur < v && !a.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
+      }
+    };
+    raise(b->requests, totals.requests);
+    raise(b->tokens, totals.tokens);
   }
 
   MinuteUsage usage(const std::string& id, int64_t minute) override {
@@ -101,6 +112,19 @@ class SharedState final : public RouterState {
   }
 
  private:
+  // The bucket of `minute`, claimed (and zeroed) when it still holds an older minute.
+  Bucket* bucket(const std::string& id, int64_t minute) {
+    Slot* s = slot(id, true);
+    if (s == nullptr) return nullptr;
+    Bucket& b = s->usage[minute & 1];
+    int64_t m = b.minute.load(std::memory_order_acquire);
+    if (m != minute && m < minute && b.minute.compare_exchange_strong(m, minute)) {
+      b.requests.store(0, std::memory_order_relaxed);
+      b.tokens.store(0, std::memory_order_relaxed);
+    }
+    return &b;
+  }
+
   Slot* slot(const std::string& id, bool claim) {
     const uint64_t key = hash_id(id);
     for (size_t i = 0; i < kSlots; ++i) {

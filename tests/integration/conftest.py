@@ -21,6 +21,17 @@ BINARY = Path(os.environ.get("LITELLM_BIN", ROOT / "build" / "dev" / "litellm-cp
 MASTER_KEY = "sk-test-master-1234"
 
 
+def wait_for(predicate, timeout=5.0, step=0.02):
+    """Polls `predicate` until it returns something truthy (returned) or `timeout` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -13,7 +13,7 @@ import pytest
 import requests
 import yaml
 
-from conftest import BINARY, MASTER_KEY, ROOT, free_port, upstream_config
+from conftest import BINARY, MASTER_KEY, ROOT, free_port, upstream_config, wait_for
 from mock_upstream import MockUpstream
 
 MSG = [{"role": "user", "content": "hi"}]
@@ -31,16 +31,6 @@ def children(pid):
         if int(fields[1]) == pid and fields[0] != "Z":
             out.append(int(p.name))
     return sorted(out)
-
-
-def wait_for(predicate, timeout, step=0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
 
 
 def chat(proxy, **kw):

@@ -3,26 +3,20 @@
 
 #include <cstdlib>
 
+#include "config_text.hpp"
 #include "litellm/config/loader.hpp"
 #include "litellm/db/schema.hpp"
 #include "litellm/db/store.hpp"
 
 using namespace litellm;
-
-namespace {
-config::ConfigPtr cfg(const std::string& yaml) {
-  auto r = config::load_text(yaml, ".");
-  EXPECT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors.front());
-  return r.config;
-}
-}  // namespace
+using litellm::test::config_from;
 
 TEST(DatabaseSettings, PrismaParametersAreHonouredAndRemoved) {
   unsetenv("DATABASE_URL");
-  auto c =
-      cfg("general_settings:\n  database_url: "
-          "postgresql://u:p%40ss@db:5432/llm?connection_limit=7&pool_timeout=20&sslmode=require&"
-          "pgbouncer=true&schema=tenant1\n");
+  auto c = config_from(
+      "general_settings:\n  database_url: "
+      "postgresql://u:p%40ss@db:5432/llm?connection_limit=7&pool_timeout=20&sslmode=require&"
+      "pgbouncer=true&schema=tenant1\n");
   auto s = db::database_settings(*c);
   ASSERT_TRUE(s && *s);
   EXPECT_EQ((*s)->pool_limit, 7u);
@@ -33,9 +27,9 @@ TEST(DatabaseSettings, PrismaParametersAreHonouredAndRemoved) {
 }
 
 TEST(DatabaseSettings, ConfigLimitWinsAndPartsBuildTheUrl) {
-  auto c =
-      cfg("general_settings:\n  database_url: postgres://h/db?connection_limit=3\n"
-          "  database_connection_pool_limit: 12\n");
+  auto c = config_from(
+      "general_settings:\n  database_url: postgres://h/db?connection_limit=3\n"
+      "  database_connection_pool_limit: 12\n");
   auto s = db::database_settings(*c);
   ASSERT_TRUE(s && *s);
   EXPECT_EQ((*s)->pool_limit, 12u);
@@ -45,17 +39,17 @@ TEST(DatabaseSettings, ConfigLimitWinsAndPartsBuildTheUrl) {
   setenv("DATABASE_USERNAME", "llm", 1);
   setenv("DATABASE_PASSWORD", "p@ss/word", 1);
   setenv("DATABASE_NAME", "litellm", 1);
-  auto parts = db::database_settings(*cfg("model_list: []\n"));
+  auto parts = db::database_settings(*config_from("model_list: []\n"));
   ASSERT_TRUE(parts && *parts);
   EXPECT_EQ((*parts)->conninfo, "postgresql://llm:p%40ss%2Fword@pg.internal:5433/litellm");
   unsetenv("DATABASE_HOST");
-  auto none = db::database_settings(*cfg("model_list: []\n"));
+  auto none = db::database_settings(*config_from("model_list: []\n"));
   ASSERT_TRUE(none);
   EXPECT_FALSE(*none);
 }
 
 TEST(DatabaseSettings, NonPostgresSchemeIsAnError) {
-  auto s = db::database_settings(*cfg("general_settings:\n  database_url: mysql://x/y\n"));
+  auto s = db::database_settings(*config_from("general_settings:\n  database_url: mysql://x/y\n"));
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message.find("PostgreSQL URL"), std::string::npos);
 }

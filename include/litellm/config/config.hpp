@@ -117,6 +117,7 @@ struct GeneralSettings {
   bool disable_spend_logs = false;
   bool allow_requests_on_db_unavailable = false;
   bool store_model_in_db = false;
+  bool use_redis_transaction_buffer = false;
   std::vector<std::string> alerting;
   std::optional<double> alerting_threshold;
   bool background_health_checks = false;

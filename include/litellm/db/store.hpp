@@ -61,8 +61,28 @@ struct SpendRecord {
   std::string session_id;
   std::vector<std::string> tags;  // request_tags: metadata.tags and x-litellm-tags
   bool success = true;
+  bool cache_hit = false;  // answered from the response cache (no upstream call, no spend)
+  std::string cache_key;   // empty: "Cache OFF"
   // Failures (LiteLLM_ErrorLogs unless disable_error_logs).
   std::string exception_type, exception_string, status_code;
+};
+
+// Where spend records wait when several instances share one database
+// (general_settings.use_redis_transaction_buffer): every instance hands its journal batches to
+// the buffer and one writer, elected through it, writes them. Writing a batch twice is harmless
+// (a record is counted only when its spend log row is new), so a writer that dies mid-batch
+// loses nothing and counts nothing twice: the next writer takes the batch again.
+class SpendBuffer {
+ public:
+  virtual ~SpendBuffer() = default;
+  // Hands journal lines to the buffer; false when not taken (the caller writes them itself).
+  virtual boost::asio::awaitable<bool> push(std::string lines) = 0;
+  // True while this instance is the writer (the lock was taken or renewed now).
+  virtual boost::asio::awaitable<bool> lead() = 0;
+  // The batch to write next: first one a previous writer did not finish; nullopt when none.
+  virtual boost::asio::awaitable<std::optional<std::string>> next() = 0;
+  // `batch` (as next() returned it) is in the database.
+  virtual boost::asio::awaitable<void> done(const std::string& batch) = 0;
 };
 
 struct StoreOptions {
@@ -119,6 +139,8 @@ class Store {
   void on_failure(std::function<void(bool tracking, const std::string& error)> hook) {
     failure_hook_ = std::move(hook);
   }
+  // Spend goes through a fleet-wide buffer (see SpendBuffer); nullptr: written directly.
+  void set_buffer(std::shared_ptr<SpendBuffer> buffer) { buffer_ = std::move(buffer); }
   size_t journal_bytes() const { return journal_bytes_ + segment_bytes_; }
   // Sets spend to 0 where a budget period ended (keys, users, teams), as LiteLLM's reset job;
   // true when something was reset.
@@ -133,6 +155,16 @@ class Store {
   void claim_orphans();
   std::vector<Segment> closed_segments();
   boost::asio::awaitable<Status> write_batch(const std::vector<std::string_view>& lines);
+  // Writes `lines` in statements of kRowsPerStatement; records the database refuses go to
+  // `rejected`. Returns how many lines are done and, if it stopped early, why.
+  struct Written {
+    size_t done = 0;
+    Status status = Ok{};
+  };
+  boost::asio::awaitable<Written> write_lines(const std::vector<std::string_view>& lines,
+                                              std::string& rejected);
+  // The writer's part of the fleet buffer: writes batches while this instance holds the lock.
+  boost::asio::awaitable<Status> write_buffered();
   std::string batch_sql() const;
   double unflushed(const std::string& id) const;
   void schedule_resets();
@@ -158,6 +190,7 @@ class Store {
   std::string segment_path_;
   uint64_t next_seq_ = 0;
   std::function<void(bool, const std::string&)> failure_hook_;
+  std::shared_ptr<SpendBuffer> buffer_;
   size_t queued_ = 0;
   size_t journal_bytes_ = 0;
   bool flushing_ = false;

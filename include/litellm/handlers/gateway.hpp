@@ -12,6 +12,7 @@
 #include "litellm/handlers/exchange.hpp"
 #include "litellm/net/client.hpp"
 #include "litellm/providers/provider.hpp"
+#include "litellm/redis/settings.hpp"
 #include "litellm/router/router.hpp"
 
 namespace boost::asio {
@@ -24,18 +25,25 @@ struct KeyInfo;
 }  // namespace litellm::db
 namespace litellm::metrics {
 class Registry;
-}
+struct RequestLabels;
+}  // namespace litellm::metrics
 namespace litellm::alerting {
 class Alerter;
 }
 
 namespace litellm::handlers {
 
+class ResponseCache;
+
 struct GatewayOptions {
   size_t max_upstream_response_bytes = 256u << 20;
   bool verify_tls = true;
   int metrics_fd = -1;     // the host's metrics region (-1: this process's own)
   int metrics_column = 0;  // this process's column in it
+  // Redis (when configured): the connection the fleet state uses, and the response cache's.
+  std::shared_ptr<redis::Client> redis;
+  std::shared_ptr<redis::Client> cache_redis;
+  std::optional<redis::CacheSettings> cache;
 };
 
 class Gateway final : public RequestHandler {
@@ -62,6 +70,13 @@ class Gateway final : public RequestHandler {
   boost::asio::awaitable<void> handle_llm(const HttpRequest& req, ResponseWriter& out,
                                           providers::Endpoint endpoint, std::string_view path_model,
                                           Caller& caller);
+  // A response from the response cache (handlers/llm.cpp).
+  boost::asio::awaitable<void> answer_from_cache(ResponseWriter& out, HeaderBlock& headers,
+                                                 Caller& caller, const struct CallContext& ctx,
+                                                 const metrics::RequestLabels& labels,
+                                                 const std::string& key, std::string body,
+                                                 std::chrono::steady_clock::time_point started,
+                                                 double started_unix);
   // A virtual key: looked up (cache, else database) and checked (blocked, expired, budgets).
   boost::asio::awaitable<Status> resolve_key(Caller& caller, bool llm_route);
   // Per-request checks that need the body: model access, rpm/tpm/parallel limits.
@@ -116,6 +131,7 @@ class Gateway final : public RequestHandler {
   std::shared_ptr<state::RouterState> state_;  // the router's (kept across router rebuilds)
   std::unique_ptr<metrics::Registry> metrics_;
   std::unique_ptr<alerting::Alerter> alerter_;
+  std::unique_ptr<ResponseCache> cache_;
   struct Background;  // health-check and report timers, readiness cache (health.cpp)
   std::shared_ptr<Background> background_;
   int64_t key_epoch_ = 0;

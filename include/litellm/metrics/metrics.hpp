@@ -103,6 +103,8 @@ class Registry {
   void deployment_limits(const DeploymentLabels& d, std::optional<double> tpm,
                          std::optional<double> rpm);
   void alert(std::string_view alert_type, bool sent);  // false: dropped (queue full, send failed)
+  // A Redis connection (use: "state" or "cache") went down or could not be made.
+  void redis_outage(std::string_view use);
   void set_process(const ProcessStatus& s);
 
   // The Prometheus text exposition of the whole host.

@@ -34,7 +34,17 @@ class RouterState {
   virtual void add_usage(const std::string& deployment_id, int64_t minute, int64_t requests,
                          int64_t tokens) = 0;
   virtual MinuteUsage usage(const std::string& deployment_id, int64_t minute) = 0;
+  // Folds in totals learned from elsewhere (the fleet, through Redis): kRaise keeps the larger of
+  // each count (counters that only grow in their window), kAssign replaces them (in-flight counts).
+  enum class Merge { kRaise, kAssign };
+  virtual void merge_usage(const std::string& id, int64_t minute, MinuteUsage totals,
+                           Merge how) = 0;
 };
+
+// Counters that are not per minute (minute 0): a bump tells every worker, and with Redis every
+// instance, to reload what it cached.
+inline const std::string kKeyEpoch = "keys:epoch";       // keys, users, teams changed
+inline const std::string kModelsEpoch = "models:epoch";  // DB-stored models changed
 
 std::unique_ptr<RouterState> make_in_process_state();
 

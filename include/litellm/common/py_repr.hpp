@@ -8,7 +8,7 @@
 
 #include "litellm/common/strings.hpp"
 
-namespace litellm::alerting::py {
+namespace litellm::py {
 
 inline std::string quote(const std::string& s) {
   // repr(str): single quotes unless the text has one and no double quote.
@@ -72,4 +72,4 @@ inline std::string json_dumps_string(const std::string& s) {
   return nlohmann::json(s).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace litellm::alerting::py
+}  // namespace litellm::py
