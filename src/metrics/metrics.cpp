@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -155,6 +157,31 @@ struct Registry::Impl {
   // Resolved series: family + raw label values → first cell.
   std::unordered_map<std::string, uint32_t> cache;
   std::string key;  // reused lookup buffer
+  // The families one request (or one attempt) records share their label values: one lookup of the
+  // whole tuple finds the cells of all of them, each resolved on first use.
+  static constexpr uint32_t kUnresolved = kNoCell - 1;
+  struct Bundle {
+    std::array<uint32_t, static_cast<size_t>(F::kCount)> cells;
+    Bundle() { cells.fill(kUnresolved); }
+  };
+  std::unordered_map<std::string, Bundle> bundles;
+
+  Bundle& bundle(char kind, std::initializer_list<std::string_view> values) {
+    key.clear();
+    key += kind;
+    for (auto v : values) {
+      key += '\x1f';
+      key += v;
+    }
+    if (auto it = bundles.find(key); it != bundles.end()) return it->second;
+    if (bundles.size() >= 100000) bundles.clear();  // bounded: label values come from requests
+    return bundles.emplace(key, Bundle{}).first->second;
+  }
+  uint32_t in(Bundle& b, F f, std::initializer_list<std::string_view> values) {
+    uint32_t& c = b.cells[static_cast<size_t>(f)];
+    if (c == kUnresolved) c = series(f, values);
+    return c;
+  }
 
   uint32_t cells_for(F f) const {
     switch (family(f).type) {
@@ -288,42 +315,50 @@ void Registry::request(const RequestLabels& r, const DeploymentLabels* d, const 
   const auto eu = m.end_user(r);
   const std::string_view model = d ? d->model : std::string_view{};
   char status[16];
-  const auto st = std::string_view(status, std::snprintf(status, sizeof status, "%d", x.status));
-  m.add(m.series(F::kProxyTotal, {eu, r.hashed_api_key, r.api_key_alias, r.requested_model, r.team,
-                                  r.team_alias, r.user, st}),
+  const auto st = std::string_view(
+      status, std::to_chars(status, status + sizeof status, x.status).ptr - status);
+  auto& b = m.bundle('r', {eu, r.hashed_api_key, r.api_key_alias, r.requested_model, r.team,
+                           r.team_alias, r.user, model, st, x.exception_class});
+  m.add(m.in(b, F::kProxyTotal,
+             {eu, r.hashed_api_key, r.api_key_alias, r.requested_model, r.team, r.team_alias,
+              r.user, st}),
         1);
   if (x.status >= 400) {
-    m.add(m.series(F::kProxyFailed, {eu, r.hashed_api_key, r.api_key_alias, r.requested_model,
-                                     r.team, r.team_alias, r.user, st, x.exception_class}),
+    m.add(m.in(b, F::kProxyFailed,
+               {eu, r.hashed_api_key, r.api_key_alias, r.requested_model, r.team, r.team_alias,
+                r.user, st, x.exception_class}),
           1);
     return;
   }
-  m.observe(m.series(F::kTotalLatency, {eu, r.hashed_api_key, r.api_key_alias, r.requested_model,
-                                        r.team, r.team_alias, r.user, model}),
+  m.observe(m.in(b, F::kTotalLatency,
+                 {eu, r.hashed_api_key, r.api_key_alias, r.requested_model, r.team, r.team_alias,
+                  r.user, model}),
             x.total_seconds);
   if (x.llm_seconds >= 0) {
-    m.observe(m.series(F::kLlmLatency, {model, r.hashed_api_key, r.api_key_alias, r.team,
-                                        r.team_alias, r.requested_model, eu, r.user}),
+    m.observe(m.in(b, F::kLlmLatency,
+                   {model, r.hashed_api_key, r.api_key_alias, r.team, r.team_alias,
+                    r.requested_model, eu, r.user}),
               x.llm_seconds);
-    m.observe(m.series(F::kOverhead, {eu, r.hashed_api_key, r.api_key_alias, r.requested_model,
-                                      r.team, r.team_alias, r.user, model}),
+    m.observe(m.in(b, F::kOverhead,
+                   {eu, r.hashed_api_key, r.api_key_alias, r.requested_model, r.team, r.team_alias,
+                    r.user, model}),
               std::max(0.0, x.total_seconds - x.llm_seconds));
   }
   if (x.ttft_seconds >= 0)
-    m.observe(m.series(F::kTtft, {model, r.hashed_api_key, r.api_key_alias, r.team, r.team_alias}),
+    m.observe(m.in(b, F::kTtft, {model, r.hashed_api_key, r.api_key_alias, r.team, r.team_alias}),
               x.ttft_seconds);
-  m.add(m.series(F::kSpend,
-                 {eu, r.hashed_api_key, r.api_key_alias, model, r.team, r.team_alias, r.user}),
+  m.add(m.in(b, F::kSpend,
+             {eu, r.hashed_api_key, r.api_key_alias, model, r.team, r.team_alias, r.user}),
         x.spend);
-  m.add(m.series(F::kRequestsLegacy,
-                 {eu, r.hashed_api_key, r.api_key_alias, model, r.team, r.team_alias, r.user}),
+  m.add(m.in(b, F::kRequestsLegacy,
+             {eu, r.hashed_api_key, r.api_key_alias, model, r.team, r.team_alias, r.user}),
         1);
   const std::initializer_list<std::string_view> tok = {eu,     r.hashed_api_key, r.api_key_alias,
                                                        model,  r.team,           r.team_alias,
                                                        r.user, r.requested_model};
-  m.add(m.series(F::kTotalTokens, tok), static_cast<double>(x.prompt_tokens + x.completion_tokens));
-  m.add(m.series(F::kInputTokens, tok), static_cast<double>(x.prompt_tokens));
-  m.add(m.series(F::kOutputTokens, tok), static_cast<double>(x.completion_tokens));
+  m.add(m.in(b, F::kTotalTokens, tok), static_cast<double>(x.prompt_tokens + x.completion_tokens));
+  m.add(m.in(b, F::kInputTokens, tok), static_cast<double>(x.prompt_tokens));
+  m.add(m.in(b, F::kOutputTokens, tok), static_cast<double>(x.completion_tokens));
 }
 
 void Registry::attempt(const RequestLabels& r, const DeploymentLabels& d, int status,
@@ -334,25 +369,25 @@ void Registry::attempt(const RequestLabels& r, const DeploymentLabels& d, int st
   const std::initializer_list<std::string_view> dep = {
       r.requested_model, d.model,         d.model_id, d.api_base,  d.api_provider,
       r.hashed_api_key,  r.api_key_alias, r.team,     r.team_alias};
-  m.add(m.series(F::kDeploymentTotal, dep), 1);
-  const uint32_t state =
-      m.series(F::kDeploymentState, {d.model, d.model_id, d.api_base, d.api_provider});
   if (status < 400) {
-    m.add(m.series(F::kDeploymentSuccess, dep), 1);
-    m.set(state, 0);
+    auto& b = m.bundle('a', dep);
+    m.add(m.in(b, F::kDeploymentTotal, dep), 1);
+    m.add(m.in(b, F::kDeploymentSuccess, dep), 1);
+    m.set(m.in(b, F::kDeploymentState, {d.model, d.model_id, d.api_base, d.api_provider}), 0);
     if (completion_tokens > 0)
-      m.observe(m.series(F::kDeploymentLatencyPerToken,
-                         {d.model, d.model_id, d.api_base, d.api_provider, r.hashed_api_key,
-                          r.api_key_alias, r.team, r.team_alias}),
+      m.observe(m.in(b, F::kDeploymentLatencyPerToken,
+                     {d.model, d.model_id, d.api_base, d.api_provider, r.hashed_api_key,
+                      r.api_key_alias, r.team, r.team_alias}),
                 seconds / static_cast<double>(completion_tokens));
     return;
   }
+  m.add(m.series(F::kDeploymentTotal, dep), 1);
   const std::string st = std::to_string(status);
   m.add(m.series(F::kDeploymentFailure,
                  {r.requested_model, d.model, d.model_id, d.api_base, d.api_provider,
                   r.hashed_api_key, r.api_key_alias, r.team, r.team_alias, st, exception_class}),
         1);
-  m.set(state, 1);
+  m.set(m.series(F::kDeploymentState, {d.model, d.model_id, d.api_base, d.api_provider}), 1);
 }
 
 void Registry::cooled_down(const DeploymentLabels& d, int status) {

@@ -130,14 +130,14 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   enum class State { kIdle, kConnecting, kHandshake, kUp, kStopped };
 
   Impl(asio::io_context& ioc, Options o)
-      : ioc(ioc),
-        options(std::move(o)),
-        tls_ctx(asio::ssl::context::tls_client),
-        resolver(ioc),
-        retry(ioc),
-        watchdog(ioc) {
-    tls_ctx.set_default_verify_paths();
-    tls_ctx.set_verify_mode(options.verify_tls ? asio::ssl::verify_peer : asio::ssl::verify_none);
+      : ioc(ioc), options(std::move(o)), resolver(ioc), retry(ioc), watchdog(ioc) {
+    // Only for rediss://: loading the system trust store costs megabytes and milliseconds.
+    if (options.tls) {
+      tls_ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+      tls_ctx->set_default_verify_paths();
+      tls_ctx->set_verify_mode(options.verify_tls ? asio::ssl::verify_peer
+                                                  : asio::ssl::verify_none);
+    }
   }
 
   ~Impl() {
@@ -146,9 +146,12 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
 
   asio::io_context& ioc;
   Options options;
-  asio::ssl::context tls_ctx;
+  std::unique_ptr<asio::ssl::context> tls_ctx;  // rediss:// only
   tcp::resolver resolver;
-  std::unique_ptr<asio::ssl::stream<tcp::socket>> stream;
+  std::unique_ptr<tcp::socket> plain;                   // redis://
+  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;  // rediss://
+  tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
+  bool open() const { return plain || tls; }
   asio::steady_timer retry, watchdog;
   redisReader* reader = nullptr;
   State state = State::kIdle;
@@ -202,7 +205,10 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     const uint64_t gen = ++generation;
     if (reader) redisReaderFree(reader);
     reader = redisReaderCreate();
-    stream = std::make_unique<asio::ssl::stream<tcp::socket>>(ioc, tls_ctx);
+    if (options.tls)
+      tls = std::make_unique<asio::ssl::stream<tcp::socket>>(ioc, *tls_ctx);
+    else
+      plain = std::make_unique<tcp::socket>(ioc);
     auto self = shared_from_this();
     // The whole connection attempt (resolve, connect, TLS, AUTH) has one deadline.
     retry.expires_after(options.connect_timeout);
@@ -217,17 +223,17 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
           if (self->generation != gen || self->state == State::kStopped) return;
           if (ec) return self->fail("resolve: " + ec.message());
           asio::async_connect(
-              self->stream->next_layer(), results,
+              self->socket(), results,
               [self, gen](const boost::system::error_code& ec, const tcp::endpoint&) {
                 if (self->generation != gen || self->state == State::kStopped) return;
                 if (ec) return self->fail("connect: " + ec.message());
-                self->stream->next_layer().set_option(tcp::no_delay(true));
+                self->socket().set_option(tcp::no_delay(true));
                 if (!self->options.tls) return self->handshake(gen);
-                SSL_set_tlsext_host_name(self->stream->native_handle(), self->options.host.c_str());
+                SSL_set_tlsext_host_name(self->tls->native_handle(), self->options.host.c_str());
                 if (self->options.verify_tls)
-                  self->stream->set_verify_callback(
+                  self->tls->set_verify_callback(
                       asio::ssl::host_name_verification(self->options.host));
-                self->stream->async_handshake(
+                self->tls->async_handshake(
                     asio::ssl::stream_base::client,
                     [self, gen](const boost::system::error_code& ec) {
                       if (self->generation != gen || self->state == State::kStopped) return;
@@ -274,7 +280,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void flush() {
-    if (write_busy || out.empty() || !stream) return;
+    if (write_busy || out.empty() || !open()) return;
     write_busy = true;
     writing.swap(out);
     out.clear();
@@ -287,10 +293,10 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
       if (ec) return self->fail("write: " + ec.message());
       self->flush();
     };
-    if (options.tls)
-      asio::async_write(*stream, asio::buffer(writing), done);
+    if (tls)
+      asio::async_write(*tls, asio::buffer(writing), done);
     else
-      asio::async_write(stream->next_layer(), asio::buffer(writing), done);
+      asio::async_write(*plain, asio::buffer(writing), done);
   }
 
   void read_loop(uint64_t gen) {
@@ -315,17 +321,17 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
       }
       self->read_loop(gen);
     };
-    if (options.tls)
-      stream->async_read_some(asio::buffer(in), on_read);
+    if (tls)
+      tls->async_read_some(asio::buffer(in), on_read);
     else
-      stream->next_layer().async_read_some(asio::buffer(in), on_read);
+      plain->async_read_some(asio::buffer(in), on_read);
   }
 
   void close(std::string_view reason) {
     ++generation;
-    if (stream) {
+    if (open()) {
       boost::system::error_code ignored;
-      stream->next_layer().close(ignored);
+      socket().close(ignored);
     }
     write_busy = false;
     out.clear();

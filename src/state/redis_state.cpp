@@ -88,7 +88,12 @@ struct Core : std::enable_shared_from_this<Core> {
   std::shared_ptr<redis::Client> client;
   asio::steady_timer timer;
   FleetOptions options;
-  std::unordered_map<std::string, Counter> counters;            // id + '\x1f' + minute
+  struct IdHash {  // lookups by string_view: a hit allocates nothing
+    using is_transparent = void;
+    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, std::unordered_map<int64_t, Counter>, IdHash, std::equal_to<>>
+      counters;                                                 // by id, then minute
   std::unordered_map<std::string, CooldownRecord> unpublished;  // set while Redis was down
   std::unordered_set<std::string> deployments;  // ids the router asked about: their cooldowns
   std::unordered_map<std::string, int64_t> fleet_epochs;  // last value seen in Redis
@@ -101,17 +106,17 @@ struct Core : std::enable_shared_from_this<Core> {
   }
 
   void add(const std::string& id, int64_t minute, int64_t requests, int64_t tokens, double now) {
-    std::string key = id;
-    key += '\x1f';
-    key += std::to_string(minute);
-    auto [it, fresh] = counters.try_emplace(std::move(key));
+    auto by_id = counters.find(std::string_view(id));
+    if (by_id == counters.end()) by_id = counters.try_emplace(id).first;
+    auto [it, fresh] = by_id->second.try_emplace(minute);
+    Counter& c = it->second;
     if (fresh) {
-      it->second.id = id;
-      it->second.minute = minute;
+      c.id = id;
+      c.minute = minute;
     }
-    it->second.requests += requests;
-    it->second.tokens += tokens;
-    it->second.touched = now;
+    c.requests += requests;
+    c.tokens += tokens;
+    c.touched = now;
   }
 
   void publish(const std::string& id, const CooldownRecord& rec) {
@@ -145,7 +150,10 @@ struct Core : std::enable_shared_from_this<Core> {
     const double now = unix_time();
     const int64_t minute = static_cast<int64_t>(now / 60);
     if (busy) return arm();
-    std::erase_if(counters, [&](const auto& kv) { return stale(kv.second, minute, now); });
+    for (auto it = counters.begin(); it != counters.end();) {
+      std::erase_if(it->second, [&](const auto& kv) { return stale(kv.second, minute, now); });
+      it = it->second.empty() ? counters.erase(it) : std::next(it);
+    }
     if (!client->connected()) return arm();
     for (auto& [id, rec] : unpublished)
       if (rec.until() > now) publish(id, rec);
@@ -153,32 +161,34 @@ struct Core : std::enable_shared_from_this<Core> {
 
     std::vector<redis::Command> cmds;
     std::vector<Step> steps;
-    for (auto& [key, c] : counters) {
-      const bool increment = c.requests != 0 || c.tokens != 0;
-      Step step{Kind::kUsage, increment, cmds.size(), c};
-      if (c.minute == 0 && is_epoch(c.id)) {
-        step.kind = Kind::kEpoch;
-        cmds.push_back({"INCRBY", options.prefix + "epoch:" + c.id, std::to_string(c.requests)});
-      } else if (c.minute == 0) {
-        step.kind = Kind::kInflight;
-        const std::string k = options.prefix + "inflight:" + c.id;
-        if (increment) {
-          cmds.push_back({"INCRBY", k, std::to_string(c.requests)});
-          cmds.push_back({"EXPIRE", k, "60"});
+    for (auto& by_id : counters)
+      for (auto& by_minute : by_id.second) {
+        Counter& c = by_minute.second;
+        const bool increment = c.requests != 0 || c.tokens != 0;
+        Step step{Kind::kUsage, increment, cmds.size(), c};
+        if (c.minute == 0 && is_epoch(c.id)) {
+          step.kind = Kind::kEpoch;
+          cmds.push_back({"INCRBY", options.prefix + "epoch:" + c.id, std::to_string(c.requests)});
+        } else if (c.minute == 0) {
+          step.kind = Kind::kInflight;
+          const std::string k = options.prefix + "inflight:" + c.id;
+          if (increment) {
+            cmds.push_back({"INCRBY", k, std::to_string(c.requests)});
+            cmds.push_back({"EXPIRE", k, "60"});
+          } else {
+            cmds.push_back({"GET", k});
+          }
+        } else if (increment) {
+          const std::string k = usage_key(c);
+          cmds.push_back({"HINCRBY", k, "requests", std::to_string(c.requests)});
+          cmds.push_back({"HINCRBY", k, "tokens", std::to_string(c.tokens)});
+          cmds.push_back({"EXPIRE", k, "120"});
         } else {
-          cmds.push_back({"GET", k});
+          cmds.push_back({"HMGET", usage_key(c), "requests", "tokens"});
         }
-      } else if (increment) {
-        const std::string k = usage_key(c);
-        cmds.push_back({"HINCRBY", k, "requests", std::to_string(c.requests)});
-        cmds.push_back({"HINCRBY", k, "tokens", std::to_string(c.tokens)});
-        cmds.push_back({"EXPIRE", k, "120"});
-      } else {
-        cmds.push_back({"HMGET", usage_key(c), "requests", "tokens"});
+        c.requests = c.tokens = 0;
+        steps.push_back(std::move(step));
       }
-      c.requests = c.tokens = 0;
-      steps.push_back(std::move(step));
-    }
     // Read back what other instances changed: cooldowns of the deployments in use, the epochs.
     const size_t read_at = cmds.size();
     std::vector<std::string> read_ids;

@@ -19,6 +19,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <random>
@@ -138,6 +139,11 @@ class Supervisor {
     std::vector<char*> argv;
     for (const auto& a : o_.worker_argv) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
+    // Workers run this very binary, even if the file was replaced since (an upgrade in place).
+    // LITELLM_CPP_WORKER_EXE names a path instead, for tools that cannot exec /proc/self/exe
+    // (valgrind: bench/instructions.py).
+    const char* exe = std::getenv("LITELLM_CPP_WORKER_EXE");
+    if (exe == nullptr || *exe == '\0') exe = "/proc/self/exe";
     const pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
@@ -165,7 +171,7 @@ class Supervisor {
       sigemptyset(&none);
       sigprocmask(SIG_SETMASK, &none, nullptr);
       for (const auto& e : envs) putenv(const_cast<char*>(e.c_str()));
-      execv("/proc/self/exe", argv.data());
+      execv(exe, argv.data());
       _exit(127);
     }
     close(sv[1]);
