@@ -65,8 +65,7 @@ ResponseCache::ResponseCache(redis::CacheSettings settings, std::shared_ptr<redi
 
 std::optional<std::string> ResponseCache::key_for(const std::vector<json::Member>& body,
                                                   std::string_view model,
-                                                  std::string_view call_type, bool stream,
-                                                  Controls& c) const {
+                                                  std::string_view call_type, Controls& c) const {
   if (const auto* cc = json::find(body, "cache")) {
     auto j = nlohmann::json::parse(cc->value, nullptr, false);
     if (j.is_object()) {
@@ -85,7 +84,7 @@ std::optional<std::string> ResponseCache::key_for(const std::vector<json::Member
         c.ns = it->get<std::string>();
     }
   }
-  if (stream || !settings_.allows(call_type)) return std::nullopt;
+  if (!settings_.allows(call_type)) return std::nullopt;
   if (settings_.default_off && !c.use_cache) return std::nullopt;
   std::string raw;
   for (const auto& m : body) {
@@ -141,6 +140,128 @@ void ResponseCache::put(const std::string& key, std::string_view body, const Con
     cmd.push_back(std::to_string(*ttl));
   }
   client_->send(std::move(cmd), [](redis::Reply) {});
+}
+
+std::string ResponseCache::replay_as_stream(std::string_view response, bool include_usage) {
+  auto r = nlohmann::json::parse(response, nullptr, false);
+  std::string out;
+  if (!r.is_object()) return out + "data: [DONE]\n\n";
+  const bool text = r.value("object", "") == "text_completion";
+  nlohmann::json base = {{"id", r.value("id", "")},
+                         {"object", text ? "text_completion" : "chat.completion.chunk"},
+                         {"created", r.value("created", int64_t{0})},
+                         {"model", r.value("model", "")}};
+  if (auto fp = r.find("system_fingerprint"); fp != r.end()) base["system_fingerprint"] = *fp;
+  auto frame = [&](nlohmann::json choices, const nlohmann::json* usage = nullptr) {
+    nlohmann::json c = base;
+    c["choices"] = std::move(choices);
+    if (usage) c["usage"] = *usage;
+    out += "data: " + c.dump() + "\n\n";
+  };
+  nlohmann::json finals = nlohmann::json::array();
+  for (const auto& ch : r.value("choices", nlohmann::json::array())) {
+    const int64_t index = ch.value("index", int64_t{0});
+    nlohmann::json first = {{"index", index}, {"finish_reason", nullptr}};
+    if (text) {
+      first["text"] = ch.value("text", "");
+    } else {
+      const auto msg = ch.value("message", nlohmann::json::object());
+      nlohmann::json delta = {{"role", msg.value("role", "assistant")}};
+      if (auto rc = msg.find("reasoning_content"); rc != msg.end() && rc->is_string())
+        delta["reasoning_content"] = *rc;
+      delta["content"] = msg.contains("content") ? msg["content"] : nlohmann::json("");
+      first["delta"] = std::move(delta);
+    }
+    frame(nlohmann::json::array({first}));
+    nlohmann::json last = {{"index", index}, {"finish_reason", ch.value("finish_reason", "stop")}};
+    if (text)
+      last["text"] = "";
+    else
+      last["delta"] = nlohmann::json::object();
+    finals.push_back(std::move(last));
+  }
+  frame(std::move(finals));
+  if (auto u = r.find("usage"); include_usage && u != r.end() && u->is_object())
+    frame(nlohmann::json::array(), &*u);
+  return out + "data: [DONE]\n\n";
+}
+
+void StreamAssembler::feed(std::string_view frames) {
+  while (!frames.empty() && !uncacheable_) {
+    const size_t end = frames.find("\n\n");
+    std::string_view frame = frames.substr(0, end);
+    frames.remove_prefix(end == std::string_view::npos ? frames.size() : end + 2);
+    if (!frame.starts_with("data: ")) continue;
+    frame.remove_prefix(6);
+    if (frame == "[DONE]") continue;
+    auto c = nlohmann::json::parse(frame, nullptr, false);
+    if (!c.is_object()) continue;
+    if (c.contains("error")) {  // a stream that failed midway is not a response
+      uncacheable_ = true;
+      return;
+    }
+    if (id_.empty()) {
+      id_ = c.value("id", "");
+      model_ = c.value("model", "");
+      created_ = c.value("created", int64_t{0});
+      text_ = c.value("object", "") == "text_completion";
+      fingerprint_ = c.contains("system_fingerprint") && c["system_fingerprint"].is_string()
+                         ? c["system_fingerprint"].get<std::string>()
+                         : "";
+    }
+    if (auto u = c.find("usage"); u != c.end() && u->is_object()) usage_ = u->dump();
+    for (const auto& ch : c.value("choices", nlohmann::json::array())) {
+      const auto index = static_cast<size_t>(ch.value("index", int64_t{0}));
+      if (index > 64) {
+        uncacheable_ = true;
+        return;
+      }
+      if (choices_.size() <= index) choices_.resize(index + 1);
+      Choice& out = choices_[index];
+      if (auto fr = ch.find("finish_reason"); fr != ch.end() && fr->is_string())
+        out.finish_reason = fr->get<std::string>();
+      if (text_) {
+        if (auto t = ch.find("text"); t != ch.end() && t->is_string()) out.content += *t;
+        continue;
+      }
+      auto d = ch.find("delta");
+      if (d == ch.end() || !d->is_object()) continue;
+      if (d->contains("tool_calls") || d->contains("function_call")) {
+        uncacheable_ = true;
+        return;
+      }
+      if (auto r = d->find("role"); r != d->end() && r->is_string()) out.role = *r;
+      if (auto t = d->find("content"); t != d->end() && t->is_string()) out.content += *t;
+      if (auto t = d->find("reasoning_content"); t != d->end() && t->is_string())
+        out.reasoning += *t;
+    }
+  }
+}
+
+std::optional<std::string> StreamAssembler::result() const {
+  if (uncacheable_ || id_.empty() || choices_.empty()) return std::nullopt;
+  nlohmann::ordered_json r = {{"id", id_},
+                              {"created", created_},
+                              {"model", model_},
+                              {"object", text_ ? "text_completion" : "chat.completion"}};
+  if (!fingerprint_.empty()) r["system_fingerprint"] = fingerprint_;
+  nlohmann::ordered_json choices = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < choices_.size(); ++i) {
+    const Choice& c = choices_[i];
+    if (!c.finish_reason) return std::nullopt;  // cut short
+    nlohmann::ordered_json ch = {{"finish_reason", *c.finish_reason}, {"index", i}};
+    if (text_) {
+      ch["text"] = c.content;
+    } else {
+      nlohmann::ordered_json msg = {{"content", c.content}, {"role", c.role}};
+      if (!c.reasoning.empty()) msg["reasoning_content"] = c.reasoning;
+      ch["message"] = std::move(msg);
+    }
+    choices.push_back(std::move(ch));
+  }
+  r["choices"] = std::move(choices);
+  if (!usage_.empty()) r["usage"] = nlohmann::ordered_json::parse(usage_, nullptr, false);
+  return r.dump();
 }
 
 }  // namespace litellm::handlers

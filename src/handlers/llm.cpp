@@ -303,6 +303,14 @@ asio::awaitable<void> Gateway::answer_from_cache(ResponseWriter& out, HeaderBloc
   headers.add("x-litellm-cache-hit", "True");
   headers.add("x-litellm-response-cost", "0");
   headers.add("x-litellm-response-duration-ms", fmt_ms(Clock::now() - started));
+  if (ctx.stream) {  // stored as the complete response, replayed as a stream (as LiteLLM)
+    headers.add("content-type", "text/event-stream");
+    headers.add("cache-control", "no-cache");
+    if (co_await out.begin_stream(200, headers.str()) &&
+        co_await out.send_chunk(ResponseCache::replay_as_stream(body, ctx.include_usage)))
+      co_await out.end_stream();
+    co_return;
+  }
   headers.add("content-type", "application/json");
   co_await out.send(200, headers.str(), body);
 }
@@ -352,8 +360,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
   std::optional<std::string> cache_key;
   ResponseCache::Controls cache_controls;
   if (cache_)
-    cache_key = cache_->key_for(ctx.members, ctx.requested_model, call_type(endpoint), ctx.stream,
-                                cache_controls);
+    cache_key =
+        cache_->key_for(ctx.members, ctx.requested_model, call_type(endpoint), cache_controls);
   if (cache_key) {
     headers.add("x-litellm-cache-key", *cache_key);
     if (auto hit = co_await cache_->get(*cache_key, cache_controls)) {
@@ -469,6 +477,13 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
   headers.add("content-type", "text/event-stream");
   headers.add("cache-control", "no-cache");
   headers.add("x-accel-buffering", "no");
+  // With the response cache on, the stream is added up as it goes and stored once it finished.
+  std::optional<StreamAssembler> assembled;
+  if (cache_key && !cache_controls.no_store) assembled.emplace();
+  auto store_assembled = [&] {
+    if (!assembled) return;
+    if (auto full = assembled->result()) cache_->put(*cache_key, *full, cache_controls);
+  };
   if (!co_await out.begin_stream(200, headers.str())) {
     if (o.exchange) o.exchange->abandon();
     co_return;
@@ -480,13 +495,16 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
       std::string_view payload = f;
       if (payload.starts_with("data: ")) payload.remove_prefix(6);
       providers::read_usage(payload, stream_record.usage);
+      if (assembled) assembled->feed(f);
       if (!co_await out.send_chunk(f)) co_return;
     }
+    store_assembled();
     if (co_await out.send_chunk("data: [DONE]\n\n")) co_await out.end_stream();
     co_return;
   }
   while (true) {
     if (!o.frames.empty()) {
+      if (assembled) assembled->feed(o.frames);
       if (!co_await out.send_chunk(o.frames)) {
         o.exchange->abandon();  // the client went away: cancel the upstream request
         LOG_INFO("client disconnected mid-stream; upstream request {} cancelled", call_id);
@@ -512,6 +530,7 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     router->on_success_tokens(dep, o.translator->usage().total_tokens);
     stream_record.usage = o.translator->usage();
   }
+  store_assembled();
   if (co_await out.send_chunk("data: [DONE]\n\n")) co_await out.end_stream();
 }
 

@@ -186,14 +186,24 @@ def test_ResponseCache_HitOnSecondInstance_NoUpstreamCall(mock, redis, start_pro
     assert second.headers["x-litellm-response-cost"] == "0"
     assert second.parse().id == first.parse().id
     assert second.parse().choices[0].message.content == first.parse().choices[0].message.content
-    # Different parameters are a different key; no-cache reads around the cache; streams are not cached.
+    # Different parameters are a different key; no-cache reads around the cache.
     b.client().chat.completions.create(model="gpt-mock", messages=MSG, temperature=0.3)
     assert len(mock.requests()) == calls + 1
     b.client().chat.completions.create(model="gpt-mock", messages=MSG, temperature=0.2,
                                        extra_body={"cache": {"no-cache": True}})
     assert len(mock.requests()) == calls + 2
-    list(b.client().chat.completions.create(model="gpt-mock", messages=MSG, temperature=0.2, stream=True))
+    # A stream is its own key ("stream: True"); stored as the whole response, replayed as a stream.
+    def streamed(proxy):
+        chunks = list(proxy.client().chat.completions.create(model="gpt-mock", messages=MSG, temperature=0.2,
+                                                              stream=True))
+        return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices), chunks
+    text, _ = streamed(a)
     assert len(mock.requests()) == calls + 3
+    wait_for(lambda: len(redis.command("KEYS", "team-a:*")) >= 2, timeout=2)
+    replayed, chunks = streamed(b)
+    assert len(mock.requests()) == calls + 3, "a cached stream called the upstream"
+    assert replayed == text and text
+    assert chunks[-1].choices[0].finish_reason == "stop"
     # Embeddings are cached too.
     a.client().embeddings.create(model="embed-mock", input="hello")
     n = len(mock.requests())
@@ -345,3 +355,23 @@ def test_TransactionBuffer_WriterDiesMidBatch_NothingLostNothingTwice(mock, redi
     assert got, (spend_state(server, name, key_hash), b.logs()[-2000:])
     assert wait_for(lambda: redis.command("LLEN", "litellm_cpp:spend_buffer") == 0
                     and redis.command("LLEN", "litellm_cpp:spend_buffer:writing") == 0, timeout=5)
+
+
+def test_Rediss_TlsVerifiedLikeProviders(mock, tmp_path, start_proxy):
+    from redis_server import RedisServer
+    server = RedisServer(tls=True).start()
+    try:
+        url = f"rediss://:{server.password}@localhost:{server.port}"
+        cfg = upstream_config(mock, router_settings={"redis_url": url})
+        trusted = start_proxy(cfg, env={"SSL_CERT_FILE": server.cert})
+        assert wait_for(lambda: readiness(trusted).get("redis") == "connected"), trusted.logs()[-2000:]
+        trusted.client().chat.completions.create(model="gpt-mock", messages=MSG)
+        assert wait_for(lambda: server.command("KEYS", "litellm_cpp:usage:*"), timeout=3)
+        # Without the certificate in the trust store the connection is refused, and requests go on.
+        untrusted = start_proxy(cfg)
+        untrusted.client().chat.completions.create(model="gpt-mock", messages=MSG)
+        assert wait_for(lambda: "unavailable" in untrusted.logs()), untrusted.logs()[-2000:]
+        assert "certificate verify failed" in untrusted.logs()
+        assert readiness(untrusted)["redis"] == "disconnected"
+    finally:
+        server.cleanup()

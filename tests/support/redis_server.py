@@ -4,6 +4,7 @@ so clients configured with it can reconnect."""
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -16,18 +17,30 @@ def _free_port():
 
 
 class RedisServer:
-    def __init__(self, password="redis-test-pass"):
+    def __init__(self, password="redis-test-pass", tls=False):
         if not shutil.which("redis-server"):
             raise RuntimeError("redis-server not found (apt install redis-server)")
         self.dir = tempfile.mkdtemp(prefix="litellm-redis-")
         self.password = password
         self.port = _free_port()
         self.proc = None
+        self.tls = tls
+        if tls:  # a self-signed certificate for "localhost"; clients trust it through SSL_CERT_FILE
+            self.cert = os.path.join(self.dir, "cert.pem")
+            self.key = os.path.join(self.dir, "key.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                            "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", self.key,
+                            "-out", self.cert], check=True, capture_output=True)
 
     def start(self, keep_port=False):
         for attempt in range(5):
-            args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no", "--dir", self.dir, "--daemonize", "no", "--loglevel", "warning"]
+            args = ["redis-server", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self.dir,
+                    "--daemonize", "no", "--loglevel", "warning"]
+            if self.tls:
+                args += ["--port", "0", "--tls-port", str(self.port), "--tls-cert-file", self.cert, "--tls-key-file",
+                         self.key, "--tls-ca-cert-file", self.cert, "--tls-auth-clients", "no"]
+            else:
+                args += ["--port", str(self.port)]
             if self.password:
                 args += ["--requirepass", self.password]
             self.proc = subprocess.Popen(args, stdout=open(os.path.join(self.dir, "log"), "ab"),
@@ -59,7 +72,11 @@ class RedisServer:
     def command(self, *args):
         """One command over a fresh connection (RESP by hand: the tests need no Redis library).
         Returns str, int, None or a list; raises RuntimeError on an error reply."""
-        with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=2) as raw:
+            s = raw
+            if self.tls:
+                ctx = ssl.create_default_context(cafile=self.cert)
+                s = ctx.wrap_socket(raw, server_hostname="localhost")
             f = s.makefile("rb")
             cmds = ([["AUTH", self.password]] if self.password else []) + [list(args)]
             out = b""

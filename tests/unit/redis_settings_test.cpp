@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 
 #include "config_text.hpp"
 #include "handlers/cache.hpp"
@@ -181,22 +182,58 @@ TEST(ResponseCacheKey, LiteLLMsParamStringHashedWithNamespace) {
   std::string err;
   ASSERT_TRUE(json::scan_object(body, members, err));
   handlers::ResponseCache::Controls c;
-  auto key = cache.key_for(members, "gpt-4o-group", "acompletion", false, c);
+  auto key = cache.key_for(members, "gpt-4o-group", "acompletion", c);
   ASSERT_TRUE(key);
   // Python's f"{param}: {str(value)}" over the call's parameters, in order; the model is the
   // model group; metadata is not a model parameter; None values are skipped.
   EXPECT_EQ(*key, "ns:" + sha256_hex("model: gpt-4o-groupmessages: [{'role': 'user', 'content': "
                                      "\"it's\"}]temperature: 0.2user: u1"));
-  EXPECT_FALSE(cache.key_for(members, "gpt-4o-group", "acompletion", true, c));  // streams
-  EXPECT_FALSE(cache.key_for(members, "gpt-4o-group", "aimage_generation", false, c));
+  EXPECT_FALSE(cache.key_for(members, "gpt-4o-group", "aimage_generation", c));
   // Per-request controls: no-cache, ttl, namespace.
   const std::string controlled =
       R"({"model": "m", "cache": {"no-cache": true, "ttl": 30, "namespace": "mine"}})";
   ASSERT_TRUE(json::scan_object(controlled, members, err));
   handlers::ResponseCache::Controls c2;
-  auto k2 = cache.key_for(members, "m", "acompletion", false, c2);
+  auto k2 = cache.key_for(members, "m", "acompletion", c2);
   ASSERT_TRUE(k2);
   EXPECT_TRUE(c2.no_cache);
   EXPECT_EQ(*c2.ttl, 30);
   EXPECT_TRUE(k2->starts_with("mine:"));
+}
+
+TEST(ResponseCacheStream, AddedUpAndReplayedAsAStream) {
+  handlers::StreamAssembler a;
+  a.feed(
+      "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":7,"
+      "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+      "\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n"
+      "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":7,"
+      "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},"
+      "\"finish_reason\":null}]}\n\n");
+  EXPECT_FALSE(a.result());  // not finished yet
+  a.feed(
+      "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":7,"
+      "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+      "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\n"
+      "data: [DONE]\n\n");
+  auto full = a.result();
+  ASSERT_TRUE(full);
+  auto j = nlohmann::json::parse(*full);
+  EXPECT_EQ(j["object"], "chat.completion");
+  EXPECT_EQ(j["choices"][0]["message"]["content"], "Hello");
+  EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
+  EXPECT_EQ(j["usage"]["total_tokens"], 5);
+
+  const std::string replay = handlers::ResponseCache::replay_as_stream(*full, true);
+  handlers::StreamAssembler again;
+  again.feed(replay);
+  ASSERT_TRUE(again.result());
+  EXPECT_EQ(nlohmann::json::parse(*again.result()), j);  // replaying adds up to the same response
+  EXPECT_TRUE(replay.ends_with("data: [DONE]\n\n"));
+
+  handlers::StreamAssembler tools;
+  tools.feed(
+      "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[]},"
+      "\"finish_reason\":\"tool_calls\"}]}\n\n");
+  EXPECT_FALSE(tools.result());
 }
