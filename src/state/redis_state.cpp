@@ -236,10 +236,17 @@ struct Core : std::enable_shared_from_this<Core> {
         case Kind::kEpoch:  // our own bump is not news to us
           fleet_epochs[c.id] = first.integer;
           break;
-        case Kind::kInflight:
-          local->merge_usage(c.id, 0, {std::max<int64_t>(0, integer(first)), 0},
+        case Kind::kInflight: {
+          const int64_t fleet = integer(first);
+          // Below zero only after Redis lost the count (a restart) while requests were in
+          // flight: back to zero, or the limit would stay loose until the key expires.
+          if (fleet < 0)
+            client->send({"INCRBY", options.prefix + "inflight:" + c.id, std::to_string(-fleet)},
+                         [](redis::Reply) {});
+          local->merge_usage(c.id, 0, {std::max<int64_t>(0, fleet), 0},
                              RouterState::Merge::kAssign);
           break;
+        }
         case Kind::kUsage: {
           MinuteUsage fleet;
           if (step.increment) {
