@@ -375,3 +375,28 @@ def test_Rediss_TlsVerifiedLikeProviders(mock, tmp_path, start_proxy):
         assert readiness(untrusted)["redis"] == "disconnected"
     finally:
         server.cleanup()
+
+
+def test_DbModelAdded_ThroughOneInstance_ServedByTheOtherPromptly(mock, redis, pg, start_proxy):
+    _, _, url = pg
+    cfg = db_config(mock, url, store_model_in_db=True)
+    cfg["router_settings"] = router_redis(redis)
+    # The DB poll is slow here (60 s): only the Redis epoch can make B notice within the test.
+    env = DB_ENV | {"LITELLM_CPP_DB_MODELS_INTERVAL_MS": "60000"}
+    a = start_proxy(cfg, env=env)
+    b = start_proxy(cfg, env=env)
+    admin = {"Authorization": f"Bearer {MASTER_KEY}"}
+
+    def b_status():
+        return requests.post(f"http://127.0.0.1:{b.port}/v1/chat/completions", headers=admin, timeout=10,
+                             json={"model": "fleet-model", "messages": MSG}).status_code
+    assert b_status() != 200  # B is up and has read the (empty) model table
+    time.sleep(1.0)
+    r = requests.post(f"http://127.0.0.1:{a.port}/model/new", headers=admin, timeout=10, json={
+        "model_name": "fleet-model",
+        "litellm_params": {"model": "openai/gpt-4o-mini", "api_base": mock.base_url, "api_key": "k"}})
+    assert r.status_code == 200, r.text
+
+    t0 = time.time()
+    assert wait_for(lambda: b_status() == 200, timeout=5), "B never served a model added through A"
+    assert time.time() - t0 < 2.5
