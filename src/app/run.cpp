@@ -342,6 +342,7 @@ int run_supervisor(const CliOptions& cli, const Loaded& loaded, int argc, const 
       cli.num_workers == 1 ? "" : "s");
   std::fflush(stdout);
   o.main_port = static_cast<uint16_t>(port);
+  o.response_cache = loaded.redis.cache.has_value();
   if (cli.host != "0.0.0.0" && cli.host != "::" && !cli.host.empty()) o.main_host = cli.host;
   return supervisor::run(o);
 }

@@ -134,12 +134,15 @@ void Host::count_restart(bool crash) {
   (crash ? r->restarts_crash : r->restarts_recycle).fetch_add(1);
 }
 
-int Host::db_connected() const {
+int Host::db_connected() const { return any_connected(kDbConnected); }
+int Host::redis_connected() const { return any_connected(kRedisConnected); }
+
+int Host::any_connected(uint32_t value) const {
   auto* r = static_cast<Region*>(region_);
   int result = -1;
   for (uint32_t c = 0; c < kColumns; ++c) {
     if (!r->columns[c].alive.load()) continue;
-    int64_t v = r->columns[c].values[kDbConnected].load(std::memory_order_relaxed);
+    int64_t v = r->columns[c].values[value].load(std::memory_order_relaxed);
     if (v == 1) return 1;
     if (v == 0) result = 0;
   }

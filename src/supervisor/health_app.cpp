@@ -40,14 +40,16 @@ boost::asio::awaitable<void> HealthApp::handle(const handlers::HttpRequest& req,
   if (req.path == "/health/readiness") {
     WorkerCounts c = counts_();
     const bool ready = c.ready > 0 && !c.shutting_down && c.db != 0;
-    nlohmann::ordered_json j = {{"status", ready ? "healthy" : "unhealthy"},
-                                {"db", c.db < 0 ? "Not connected"
-                                       : c.db   ? "connected"
-                                                : "disconnected"},
-                                {"cache", nullptr},
-                                {"litellm_version", kVersion},
-                                {"workers", {{"ready", c.ready}, {"expected", c.expected}}},
-                                {"shutting_down", c.shutting_down}};
+    nlohmann::ordered_json j = {
+        {"status", ready ? "healthy" : "unhealthy"},
+        {"db", c.db < 0 ? "Not connected"
+               : c.db   ? "connected"
+                        : "disconnected"},
+        {"cache", c.cache ? nlohmann::ordered_json("redis") : nlohmann::ordered_json(nullptr)},
+        {"litellm_version", kVersion},
+        {"workers", {{"ready", c.ready}, {"expected", c.expected}}},
+        {"shutting_down", c.shutting_down}};
+    if (c.redis >= 0) j["redis"] = c.redis ? "connected" : "disconnected";
     h.add("content-type", "application/json");
     co_await out.send(ready ? 200 : 503, h.str(), j.dump());
     co_return;

@@ -22,7 +22,9 @@ struct WorkerCounts {
   int ready = 0;
   int expected = 0;
   bool shutting_down = false;
-  int db = -1;  // -1: no database; 0: a worker's last call failed; 1: connected
+  int db = -1;     // -1: no database; 0: a worker's last call failed; 1: connected
+  int redis = -1;  // -1: no Redis; 0: no worker connected; 1: connected
+  bool cache = false;
 };
 
 class HealthApp final : public handlers::RequestHandler {

@@ -107,6 +107,8 @@ class Supervisor {
     c.expected = o_.num_workers;
     c.shutting_down = shutting_down_;
     c.db = o_.metrics ? o_.metrics->db_connected() : -1;
+    c.redis = o_.metrics ? o_.metrics->redis_connected() : -1;
+    c.cache = o_.response_cache;
     for (const auto& [pid, w] : workers_) c.ready += (w.ready && !w.retiring) ? 1 : 0;
     return c;
   }

@@ -67,8 +67,16 @@ class Proxy:
                 time.sleep(0.02)
         if self.port is None:
             raise RuntimeError("proxy did not report its port: " + self.logs())
-        m = re.search(r"separate health app on http://[^:]+:(\d+)", self.stdout_path.read_text(errors="replace"))
-        self.health_port = int(m.group(1)) if m else None
+        # The supervisor prints the health port right after the main one: wait for it when asked for.
+        wants_health = full_env.get("SEPARATE_HEALTH_APP", "").lower() in ("1", "true", "yes")
+        self.health_port = None
+        while True:
+            m = re.search(r"separate health app on http://[^:]+:(\d+)", self.stdout_path.read_text(errors="replace"))
+            if m:
+                self.health_port = int(m.group(1))
+            if m or not wants_health or time.time() >= deadline or self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
         self.base = f"{ready_scheme}://127.0.0.1:{self.port}"
         while time.time() < deadline:
             if self.proc.poll() is not None:

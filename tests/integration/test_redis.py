@@ -40,9 +40,13 @@ def readiness(proxy):
 
 def test_SeedConfig_HostPortPassword_ConnectsAndReportsRedis(mock, redis, start_proxy):
     cfg = upstream_config(mock, router_settings=router_redis(redis), litellm_settings={"callbacks": ["prometheus"]})
-    proxy = start_proxy(cfg, args=["--num_workers", "2"], env={"LITELLM_LOG": "INFO"})
+    proxy = start_proxy(cfg, args=["--num_workers", "2"],
+                        env={"LITELLM_LOG": "INFO", "SEPARATE_HEALTH_APP": "1", "SEPARATE_HEALTH_PORT": "0"})
     assert wait_for(lambda: readiness(proxy).get("redis") == "connected"), readiness(proxy)
     assert readiness(proxy)["status"] == "healthy"
+    # The separate health port reports it too (from the workers' status in shared memory).
+    health = lambda: requests.get(f"http://127.0.0.1:{proxy.health_port}/health/readiness", timeout=5).json()  # noqa: E731
+    assert wait_for(lambda: health().get("redis") == "connected"), health()
     proxy.client().chat.completions.create(model="gpt-mock", messages=MSG)
 
     def connected_workers():

@@ -70,9 +70,12 @@ class Host {
   void count_restart(bool crash);
   // Summary for the supervisor's readiness answer: any live worker's database status.
   int db_connected() const;
+  // Any live worker connected to Redis: 1; workers with Redis, none connected: 0; no Redis: -1.
+  int redis_connected() const;
 
  private:
   explicit Host(int fd, void* region);
+  int any_connected(uint32_t value) const;
   int fd_;
   void* region_;
 };

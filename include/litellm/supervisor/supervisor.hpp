@@ -28,6 +28,7 @@ struct Options {
   std::string main_host = "127.0.0.1";  // where the workers listen (health checks forwarded)
   uint16_t main_port = 4000;
   double stop_wait_seconds = 3600;  // SUPERVISORD_STOPWAITSECS
+  bool response_cache = false;      // readiness shows "cache": "redis"
   // SIGHUP: validate the config file again; false keeps the running workers.
   std::function<bool()> validate_config;
 };
