@@ -2,6 +2,7 @@
 cooldowns, key limits, key changes and the response cache are shared; Redis going away fails no
 request."""
 import json
+import signal
 import subprocess
 import threading
 import time
@@ -404,3 +405,34 @@ def test_DbModelAdded_ThroughOneInstance_ServedByTheOtherPromptly(mock, redis, p
     t0 = time.time()
     assert wait_for(lambda: b_status() == 200, timeout=5), "B never served a model added through A"
     assert time.time() - t0 < 2.5
+
+
+def test_RedisPaused_CacheMissesWithinTheSocketTimeout_NoFailedRequest(mock, redis, start_proxy):
+    """A Redis that stops answering (SIGSTOP: no error, no reply) costs a cached request at most
+    REDIS_SOCKET_TIMEOUT, and the connection is replaced once it stalls for 2 s."""
+    cfg = cache_config(mock, redis)
+    cfg["router_settings"] = router_redis(redis)
+    proxy = start_proxy(cfg)
+    assert wait_for(lambda: readiness(proxy).get("redis") == "connected")
+    client = proxy.client()
+    client.chat.completions.create(model="gpt-mock", messages=MSG)  # cached
+    redis.proc.send_signal(signal.SIGSTOP)
+    try:
+        times = []
+        for i in range(12):
+            t0 = time.monotonic()
+            r = client.chat.completions.create(model="gpt-mock", messages=[{"role": "user", "content": f"q{i}"}])
+            times.append(time.monotonic() - t0)
+            assert r.choices[0].message.content
+            time.sleep(0.2)
+        # A miss waits for the cache read at most the socket timeout (0.1 s), plus the upstream call.
+        assert max(times) < 1.0, times
+        assert wait_for(lambda: readiness(proxy).get("redis") == "disconnected", timeout=5)
+        # While the connection is down, the cache is skipped at once.
+        t0 = time.monotonic()
+        client.chat.completions.create(model="gpt-mock", messages=MSG)
+        assert time.monotonic() - t0 < 0.5
+    finally:
+        redis.proc.send_signal(signal.SIGCONT)
+    assert wait_for(lambda: readiness(proxy).get("redis") == "connected", timeout=10)
+    assert "no reply within 2000 ms" in proxy.logs()
