@@ -92,9 +92,17 @@ struct Connection {
 class ConnectionPool {
  public:
   ConnectionPool(asio::io_context& ioc, Client::Options o)
-      : ioc_(ioc), options_(o), tls_(asio::ssl::context::tls_client), resolver_(ioc) {
-    tls_.set_default_verify_paths();
-    tls_.set_verify_mode(o.verify_tls ? asio::ssl::verify_peer : asio::ssl::verify_none);
+      : ioc_(ioc), options_(o), resolver_(ioc) {}
+
+  // Made on the first https connection: loading the system trust store costs a worker about a
+  // megabyte and a few milliseconds, which a deployment list without https never needs.
+  asio::ssl::context& tls() {
+    if (!tls_) {
+      tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+      tls_->set_default_verify_paths();
+      tls_->set_verify_mode(options_.verify_tls ? asio::ssl::verify_peer : asio::ssl::verify_none);
+    }
+    return *tls_;
   }
 
   std::unique_ptr<Connection> take(const std::string& origin) {
@@ -127,7 +135,7 @@ class ConnectionPool {
     if (Clock::now() >= connect_deadline)
       co_return transport_error("DNS resolution timed out", true);
     if (url.tls) {
-      auto s = std::make_unique<TlsStream>(ioc_, tls_);
+      auto s = std::make_unique<TlsStream>(ioc_, tls());
       beast::get_lowest_layer(*s).expires_at(connect_deadline);
       auto [cec, ep] = co_await beast::get_lowest_layer(*s).async_connect(results, kTuple);
       if (cec)
@@ -183,7 +191,7 @@ class ConnectionPool {
 
   asio::io_context& ioc_;
   Client::Options options_;
-  asio::ssl::context tls_;
+  std::unique_ptr<asio::ssl::context> tls_;  // see tls()
   tcp::resolver resolver_;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
 };
