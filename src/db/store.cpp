@@ -648,19 +648,7 @@ asio::awaitable<Status> Store::flush() {
     auto [done, st] = co_await write_lines(lines, rejected);
     queued_ -= std::min(queued_, done);
     if (!st) result = st.error();
-    if (!rejected.empty()) {
-      if (seg.path.empty()) {
-        LOG_ERROR("{} spend record(s) rejected and not journaled (no journal directory)",
-                  std::count(rejected.begin(), rejected.end(), '\n'));
-      } else {
-        int fd = ::open((seg.path + ".rejected").c_str(), O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC,
-                        0600);
-        if (fd >= 0) {
-          (void)write_all(fd, rejected);
-          ::close(fd);
-        }
-      }
-    }
+    keep_rejected(rejected, seg.path);
     if (done == lines.size()) {
       if (!seg.path.empty()) {
         ::unlink(seg.path.c_str());
@@ -695,6 +683,20 @@ asio::awaitable<Status> Store::flush() {
   deltas.done = static_cast<bool>(result);
   if (buffer_ && result) result = co_await write_buffered();
   co_return result;
+}
+
+void Store::keep_rejected(const std::string& rejected, const std::string& path) {
+  if (rejected.empty()) return;
+  if (path.empty()) {
+    LOG_ERROR("{} spend record(s) rejected and not journaled (no journal directory)",
+              std::count(rejected.begin(), rejected.end(), '\n'));
+    return;
+  }
+  int fd = ::open((path + ".rejected").c_str(), O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    (void)write_all(fd, rejected);
+    ::close(fd);
+  }
 }
 
 asio::awaitable<Store::Written> Store::write_lines(const std::vector<std::string_view>& lines,
@@ -746,9 +748,10 @@ asio::awaitable<Status> Store::write_buffered() {
       db_reachable_ = false;
       co_return st.error();
     }
-    if (!rejected.empty())
-      LOG_ERROR("{} buffered spend record(s) rejected by the database and dropped",
-                std::count(rejected.begin(), rejected.end(), '\n'));
+    // Kept aside like our own refused records (the batch came from another instance).
+    keep_rejected(rejected, options_.journal_dir.empty()
+                                ? std::string()
+                                : options_.journal_dir + "/buffered-" + std::to_string(::getpid()));
     co_await buffer_->done(*batch);
   }
   co_return Ok{};

@@ -436,3 +436,23 @@ def test_RedisPaused_CacheMissesWithinTheSocketTimeout_NoFailedRequest(mock, red
         redis.proc.send_signal(signal.SIGCONT)
     assert wait_for(lambda: readiness(proxy).get("redis") == "connected", timeout=10)
     assert "no reply within 2000 ms" in proxy.logs()
+
+
+def test_TransactionBuffer_RefusedRecordKeptAsideByTheWriter(mock, redis, pg, tmp_path, start_proxy):
+    server, name, url = pg
+    journal = tmp_path / "journal"
+    journal.mkdir()
+    record = lambda rid, t0=1767225600000: json.dumps({  # noqa: E731 - a journal record (Store::record)
+        "r": rid, "ct": "acompletion", "k": "buffer-key", "s": 0.25, "pt": 1, "co": 2, "tt": 3, "t0": t0,
+        "t1": 1767225601000, "m": "m", "g": "g", "p": "openai", "ep": "/x"})
+    # A batch from another instance, with one record the database refuses.
+    redis.command("LPUSH", "litellm_cpp:spend_buffer",
+                  "\n".join([record("buffered-good-1"), record("buffered-bad", t0="not a time"),
+                             record("buffered-good-2")]) + "\n")
+    start_proxy(buffer_config(mock, redis, url), env=BUFFER_ENV | {"LITELLM_CPP_SPEND_JOURNAL_DIR": str(journal)})
+    rows = server.wait_until('SELECT request_id FROM "LiteLLM_SpendLogs" ORDER BY request_id', name,
+                             lambda r: len(r) == 2)
+    assert rows == [["buffered-good-1"], ["buffered-good-2"]]
+    rejected = wait_for(lambda: list(journal.glob("buffered-*.rejected")), timeout=5)
+    assert rejected and "buffered-bad" in rejected[0].read_text()
+    assert wait_for(lambda: redis.command("LLEN", "litellm_cpp:spend_buffer:writing") == 0, timeout=5)

@@ -163,6 +163,8 @@ class Store {
   };
   boost::asio::awaitable<Written> write_lines(const std::vector<std::string_view>& lines,
                                               std::string& rejected);
+  // Records the database refused go to `<path>.rejected` (logged only without a journal).
+  void keep_rejected(const std::string& rejected, const std::string& path);
   // The writer's part of the fleet buffer: writes batches while this instance holds the lock.
   boost::asio::awaitable<Status> write_buffered();
   std::string batch_sql() const;
