@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,25 +22,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from run import free_port, wait_port  # noqa: E402 - the benchmark's own helpers
 BODY = '{"model":"bench","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":64}'
 KEY = "sk-bench-1234"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"port {port} not listening")
 
 
 def send(port, n):
@@ -81,7 +65,7 @@ def run_once(build, tmp, config_text, n, env):
                             env=dict(os.environ, LITELLM_MODE="PRODUCTION", LITELLM_LOG="ERROR",
                                      LITELLM_CPP_WORKER_EXE=str(build / "litellm-cpp"), **env))
     try:
-        wait_port(port)
+        wait_port(port, timeout=60)  # valgrind starts slowly
         send(port, 20)  # warm-up: connection pool, caches, first-use allocations
         time.sleep(0.5)  # background sync ticks are a fixed cost, not per request
         send(port, n)

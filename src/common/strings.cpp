@@ -43,11 +43,14 @@ std::optional<std::string> env(const char* name) {
   return std::string(v);
 }
 
+bool truthy(std::string_view value) {
+  auto t = trim(value);
+  return iequals(t, "true") || t == "1" || iequals(t, "yes") || iequals(t, "on");
+}
+
 bool env_flag(const char* name, bool fallback) {
   auto v = env(name);
-  if (!v) return fallback;
-  auto t = trim(*v);
-  return iequals(t, "true") || t == "1" || iequals(t, "yes") || iequals(t, "on");
+  return v ? truthy(*v) : fallback;
 }
 
 std::string python_float(double v) {

@@ -88,24 +88,15 @@ std::optional<std::string> ResponseCache::key_for(const std::vector<json::Member
   if (settings_.default_off && !c.use_cache) return std::nullopt;
   std::string raw;
   for (const auto& m : body) {
-    if (!key_param(m.key)) continue;
+    if (!key_param(m.key) || m.value == "null") continue;  // LiteLLM skips None values
     raw += m.key;
     raw += ": ";
-    if (m.key == "model") {
+    if (m.key == "model")
       raw += model;  // the model group the request resolved to
-      continue;
-    }
-    // Python's str(value): a string as itself, anything else as its repr.
-    if (auto s = json::as_string(m.value)) {
-      raw += *s;
-      continue;
-    }
-    auto v = nlohmann::ordered_json::parse(m.value, nullptr, false);
-    if (v.is_null() || v.is_discarded()) {  // LiteLLM skips None values
-      raw.resize(raw.size() - m.key.size() - 2);
-      continue;
-    }
-    raw += py::repr(v);
+    else if (auto s = json::as_string(m.value))
+      raw += *s;  // Python's str(value): a string as itself, anything else as its repr
+    else
+      raw += py::repr_json(m.value);
   }
   std::string key = sha256_hex(raw);
   const std::string& ns = c.ns.empty() ? settings_.ns : c.ns;

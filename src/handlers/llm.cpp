@@ -272,18 +272,13 @@ asio::awaitable<void> Gateway::answer_from_cache(ResponseWriter& out, HeaderBloc
                                                  const std::string& key, std::string body,
                                                  Clock::time_point started, double started_unix) {
   // LiteLLM logs a hit with the cached usage, no cost, and request_id "<id>_cache_hit<time>".
-  auto cached = nlohmann::json::parse(body, nullptr, false);
   providers::Usage usage;
+  providers::read_usage(body, usage);
   std::string id;
-  if (cached.is_object()) {
-    if (auto it = cached.find("id"); it != cached.end() && it->is_string()) id = *it;
-    if (auto u = cached.find("usage"); u != cached.end() && u->is_object()) {
-      usage.present = true;
-      usage.prompt_tokens = u->value("prompt_tokens", int64_t{0});
-      usage.completion_tokens = u->value("completion_tokens", int64_t{0});
-      usage.total_tokens = u->value("total_tokens", int64_t{0});
-    }
-  }
+  std::vector<json::Member> members;
+  std::string scan_error;
+  if (json::scan_object(body, members, scan_error))
+    if (const auto* m = json::find(members, "id")) id = json::as_string(m->value).value_or("");
   if (store_) {
     const std::string call_id = std::string(headers.find("x-litellm-call-id").value_or(""));
     auto rec = spend_record(caller, ctx, call_id, started_unix, ctx.req->path);

@@ -85,15 +85,11 @@ Reply convert(const redisReply* r) {
   Reply out;
   switch (r->type) {
     case REDIS_REPLY_STRING:
-      out.type = Reply::Type::kString;
-      out.str.assign(r->str, r->len);
-      break;
     case REDIS_REPLY_STATUS:
-      out.type = Reply::Type::kStatus;
-      out.str.assign(r->str, r->len);
-      break;
     case REDIS_REPLY_ERROR:
-      out.type = Reply::Type::kError;
+      out.type = r->type == REDIS_REPLY_STRING   ? Reply::Type::kString
+                 : r->type == REDIS_REPLY_STATUS ? Reply::Type::kStatus
+                                                 : Reply::Type::kError;
       out.str.assign(r->str, r->len);
       break;
     case REDIS_REPLY_INTEGER:
@@ -135,8 +131,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     if (options.tls) {
       tls_ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
       tls_ctx->set_default_verify_paths();
-      tls_ctx->set_verify_mode(options.verify_tls ? asio::ssl::verify_peer
-                                                  : asio::ssl::verify_none);
+      tls_ctx->set_verify_mode(asio::ssl::verify_peer);
     }
   }
 
@@ -230,9 +225,8 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
                 self->socket().set_option(tcp::no_delay(true));
                 if (!self->options.tls) return self->handshake(gen);
                 SSL_set_tlsext_host_name(self->tls->native_handle(), self->options.host.c_str());
-                if (self->options.verify_tls)
-                  self->tls->set_verify_callback(
-                      asio::ssl::host_name_verification(self->options.host));
+                self->tls->set_verify_callback(
+                    asio::ssl::host_name_verification(self->options.host));
                 self->tls->async_handshake(
                     asio::ssl::stream_base::client,
                     [self, gen](const boost::system::error_code& ec) {
@@ -258,14 +252,11 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     }
     if (options.db != 0) cmds.push_back({"SELECT", std::to_string(options.db)});
     cmds.push_back({"PING"});
-    auto replies = std::make_shared<std::vector<Reply>>();
-    const size_t n = cmds.size();
-    for (auto& c : cmds)
-      enqueue(std::move(c), [self, gen, replies, n](Reply r) {
-        replies->push_back(std::move(r));
-        if (replies->size() != n || self->generation != gen) return;
-        for (const auto& rep : *replies)
-          if (rep.error()) return self->fail("handshake: " + rep.str);
+    for (size_t i = 0; i < cmds.size(); ++i)
+      enqueue(std::move(cmds[i]), [self, gen, last = i + 1 == cmds.size()](Reply r) {
+        if (self->generation != gen) return;  // an earlier reply failed the connection
+        if (r.error()) return self->fail("handshake: " + r.str);
+        if (!last) return;
         self->state = State::kUp;
         self->backoff = std::chrono::milliseconds(0);
         self->retry.cancel();

@@ -1,7 +1,5 @@
 #include "litellm/redis/settings.hpp"
 
-#include <algorithm>
-
 #include "litellm/common/strings.hpp"
 #include "litellm/config/config.hpp"
 
@@ -25,12 +23,7 @@ std::optional<std::string> text(const Json& obj, const char* key) {
   return std::nullopt;
 }
 
-bool truthy(const std::optional<std::string>& v) {
-  if (!v) return false;
-  std::string s = *v;
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s == "true" || s == "1" || s == "yes";
-}
+bool flag(const std::optional<std::string>& v) { return v && truthy(*v); }
 
 std::optional<double> number(const std::optional<std::string>& v) {
   if (!v) return std::nullopt;
@@ -46,7 +39,6 @@ void apply_environment(Options& o) {
     o.command_timeout = std::chrono::milliseconds(static_cast<int64_t>(*t * 1000));
   if (auto t = number(env("REDIS_CONNECT_TIMEOUT")); t && *t > 0)
     o.connect_timeout = std::chrono::milliseconds(static_cast<int64_t>(*t * 1000));
-  if (auto v = env("SSL_VERIFY"); v && !truthy(v) && *v != "") o.verify_tls = false;
 }
 
 Result<Options> from_url(const std::string& url, const std::string& where) {
@@ -90,7 +82,7 @@ Result<Settings> settings_from(const config::Config& cfg) {
     out.router = *o;
   } else if (rs.redis_host && rs.redis_port) {
     out.router = from_parts(*rs.redis_host, std::to_string(*rs.redis_port), rs.redis_password,
-                            std::nullopt, truthy(text(rs.raw, "redis_ssl")));
+                            std::nullopt, flag(text(rs.raw, "redis_ssl")));
   }
   if (out.router)
     if (auto db = text(rs.raw, "redis_db")) out.router->db = std::atoi(db->c_str());
@@ -113,14 +105,14 @@ Result<Settings> settings_from(const config::Config& cfg) {
         o = *r;
       } else if (auto host = text(p, "host")) {
         o = from_parts(*host, text(p, "port"), text(p, "password"), text(p, "username"),
-                       truthy(text(p, "ssl")));
+                       flag(text(p, "ssl")));
       } else if (auto url = env("REDIS_URL"); url && !url->empty()) {
         auto r = from_url(*url, "REDIS_URL");
         if (!r) return r.error();
         o = *r;
       } else if (auto host = env("REDIS_HOST"); host && !host->empty()) {
         o = from_parts(*host, env("REDIS_PORT"), env("REDIS_PASSWORD"), env("REDIS_USERNAME"),
-                       truthy(env("REDIS_SSL")));
+                       env_flag("REDIS_SSL"));
       } else {
         return setting_error("litellm_settings.cache",
                              "type redis needs cache_params.host (or REDIS_HOST / REDIS_URL)");

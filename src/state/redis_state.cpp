@@ -58,6 +58,8 @@ std::optional<CooldownRecord> parse_cooldown_json(std::string_view text) {
 
 namespace {
 
+const std::string* const kEpochs[] = {&kKeyEpoch, &kModelsEpoch};
+
 bool is_epoch(const std::string& id) { return id == kKeyEpoch || id == kModelsEpoch; }
 
 struct Core : std::enable_shared_from_this<Core> {
@@ -193,9 +195,9 @@ struct Core : std::enable_shared_from_this<Core> {
     const size_t read_at = cmds.size();
     std::vector<std::string> read_ids;
     redis::Command mget{"MGET"};
-    for (const auto& e : {kKeyEpoch, kModelsEpoch}) {
-      mget.push_back(options.prefix + "epoch:" + e);
-      read_ids.push_back(e);
+    for (const auto* e : kEpochs) {  // first in the MGET (apply() relies on it)
+      mget.push_back(options.prefix + "epoch:" + *e);
+      read_ids.push_back(*e);
     }
     for (const auto& id : deployments) {
       mget.push_back(cooldown_key(id));
@@ -263,7 +265,7 @@ struct Core : std::enable_shared_from_this<Core> {
     for (size_t i = 0; i < read_ids.size(); ++i) {
       const Reply& v = read.elements[i];
       const std::string& id = read_ids[i];
-      if (i < 2) {  // epochs: any change (a bump elsewhere, or Redis losing its data) reloads
+      if (i < std::size(kEpochs)) {  // any change (a bump elsewhere, Redis losing its data) reloads
         const int64_t value = v.type == Reply::Type::kString ? std::atoll(v.str.c_str()) : 0;
         auto [it, fresh] = fleet_epochs.try_emplace(id, value);
         if (!fresh && it->second != value) {

@@ -19,7 +19,8 @@ std::string_view trim(std::string_view s);
 
 // The process environment; nullopt when unset.
 std::optional<std::string> env(const char* name);
-// "true"/"1"/"yes"/"on" (any case) → true.
+// "true"/"1"/"yes"/"on" (any case, surrounding blanks ignored) → true.
+bool truthy(std::string_view value);
 bool env_flag(const char* name, bool fallback = false);
 
 // Formats a double the way Python's repr does for common values ("600.0", "0.5", "1e-05").

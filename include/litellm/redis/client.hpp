@@ -45,8 +45,7 @@ struct Options {
   std::string username;  // ACL user (redis://user:pass@...); empty: AUTH <password>
   std::string password;
   int db = 0;
-  bool tls = false;  // rediss:// or ssl: true
-  bool verify_tls = true;
+  bool tls = false;  // rediss:// or ssl: true (the certificate is always verified)
   std::chrono::milliseconds connect_timeout{2000};
   // A reply slower than this is treated as a miss by awaiting callers (REDIS_SOCKET_TIMEOUT).
   std::chrono::milliseconds command_timeout{100};
