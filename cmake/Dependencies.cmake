@@ -12,3 +12,9 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+# mimalloc replaces glibc's malloc in the proxy binary (not under the sanitizers, which bring their
+# own): a request makes dozens of small short-lived allocations (coroutine frames, strings), and
+# mimalloc serves them in a fraction of glibc's instructions (docs/performance.md).
+if(NOT LITELLM_ASAN)
+  find_package(mimalloc 2.0 REQUIRED)
+endif()

@@ -6,7 +6,7 @@ set -euo pipefail
 DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libhiredis-dev libpq-dev libsodium-dev libgtest-dev googletest
+  libhiredis-dev libpq-dev libsodium-dev libmimalloc-dev libgtest-dev googletest
   python3 python3-pip python3-venv
   postgresql redis-server nginx-light wrk curl clang-format
 )

@@ -114,7 +114,9 @@ void send_control(int fd, std::string_view msg) {
 int run_worker(const CliOptions& cli, const supervisor::WorkerEnv& wenv) {
   auto loaded = load(cli, false);
   if (!loaded) return 1;
-  asio::io_context ioc(1);
+  // One thread runs this loop and does all socket and timer work (the resolver's helper thread
+  // only posts completions), so the reactor's per-descriptor locks are dropped.
+  asio::io_context ioc(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO);
   if (wenv.shm_fd >= 0) {
     if (auto shared = state::attach_shared_region(wenv.shm_fd))
       loaded->router->set_state(std::move(shared));

@@ -44,14 +44,14 @@ std::string uuid4() {
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
+  char text[36];
+  char* o = text;
   for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[b[i] >> 4]);
-    out.push_back(kHex[b[i] & 15]);
+    if (i == 4 || i == 6 || i == 8 || i == 10) *o++ = '-';
+    *o++ = kHex[b[i] >> 4];
+    *o++ = kHex[b[i] & 15];
   }
-  return out;
+  return std::string(text, sizeof text);
 }
 
 std::string token_urlsafe(size_t n) {

@@ -236,21 +236,25 @@ std::optional<bool> as_bool(std::string_view raw) {
   return std::nullopt;
 }
 
-std::string quote(std::string_view s) {
-  return nlohmann::json(std::string(s))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 void append_quoted(std::string& out, std::string_view s) {
   for (unsigned char c : s) {
     if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
-      out += quote(s);  // escapes and UTF-8 validation
+      // Escapes and UTF-8 validation (invalid bytes become U+FFFD), as json.dumps would.
+      out += nlohmann::json(std::string(s))
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       return;
     }
   }
   out.push_back('"');
   out.append(s);
   out.push_back('"');
+}
+
+std::string quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_quoted(out, s);
+  return out;
 }
 
 std::string rebuild_object(const std::vector<Member>& members, const std::vector<Edit>& edits) {

@@ -2,6 +2,7 @@
 // router (llm_call.cpp), then sends the answer: JSON, or SSE relayed chunk by chunk.
 #include <boost/asio/awaitable.hpp>
 
+#include <charconv>
 #include <chrono>
 
 #include "cache.hpp"
@@ -31,8 +32,9 @@ std::string strip_query(std::string_view url) { return std::string(url.substr(0,
 
 std::string fmt_ms(Clock::duration d) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", std::chrono::duration<double, std::milli>(d).count());
-  return buf;
+  const double ms = std::chrono::duration<double, std::milli>(d).count();
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ms, std::chars_format::fixed, 3);
+  return std::string(buf, ec == std::errc{} ? end : buf);
 }
 
 // A mid-stream error frame: json.dumps spacing, no [DONE] after it (LiteLLM's

@@ -1,5 +1,6 @@
-// Listener and sessions. Requests are parsed with Beast; responses are written by hand with one
-// gather write (no Beast serializer on the hot path: see ../shared/reference/stack-costs.md).
+// Listener and sessions. Requests are parsed with Beast's basic_parser into per-connection storage
+// (net/http_io.hpp); responses are written by hand with one gather write (no Beast message, fields
+// or serializer on the hot path: see docs/performance.md).
 #include "litellm/http/server.hpp"
 
 #include <sys/socket.h>
@@ -11,12 +12,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <list>
 
 #include "litellm/handlers/exchange.hpp"
 #include "litellm/logging/log.hpp"
+#include "litellm/net/http_io.hpp"
 
 namespace litellm::http {
 
@@ -24,6 +27,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using asio::ip::tcp;
+using TlsStream = beast::ssl_stream<tcp::socket>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct SessionBase {
@@ -49,7 +53,9 @@ struct Server::Impl {
 namespace {
 
 template <class Stream>
-class Session final : public SessionBase, public handlers::ResponseWriter {
+class Session final : public SessionBase,
+                      public handlers::ResponseWriter,
+                      public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(Server::Impl& server, Stream stream) : server_(server), stream_(std::move(stream)) {
     it_ = server_.sessions.insert(server_.sessions.end(), this);
@@ -57,15 +63,13 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
   ~Session() override { server_.sessions.erase(it_); }
 
   void close_if_idle() override {
-    if (idle_) {
-      boost::system::error_code ec;
-      lowest().socket().close(ec);
-    }
+    if (idle_) close_socket();
   }
 
   asio::awaitable<void> run() {
-    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
-      lowest().expires_after(server_.options.request_read_timeout);
+    deadline_.emplace(socket().get_executor(), this->weak_from_this(), [this] { close_socket(); });
+    if constexpr (!std::is_same_v<Stream, tcp::socket>) {
+      deadline_->set(Clock::now() + server_.options.request_read_timeout);
       auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, kTuple);
       if (ec) co_return;
     }
@@ -74,56 +78,58 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
     for (;;) {
       if (server_.stopping && server_.close_idle)
         break;  // shutdown: no new request on this connection
-      bhttp::request_parser<bhttp::string_body> parser;
+      body_.clear();
+      net::LeanParser<true> parser(head_, &body_);
       parser.header_limit(64 * 1024);
       parser.body_limit(server_.options.body_limit);
       idle_ = true;
-      lowest().expires_after(server_.options.keepalive_timeout);
-      auto [hec, hn] = co_await bhttp::async_read_header(stream_, buffer_, parser, kTuple);
+      deadline_->set(Clock::now() + server_.options.keepalive_timeout);
+      auto hec = co_await net::parse_until(stream_, buffer_, parser,
+                                           [&parser] { return parser.is_header_done(); });
       idle_ = false;
       if (hec == bhttp::error::body_limit) {  // Content-Length over the limit, seen with the header
-        co_await reply_too_large(declared_length(parser));
+        co_await reply_too_large(parser.declared_length());
         break;
       }
       if (hec) {
         if (hec == bhttp::error::header_limit)
           co_await reply_error(431, "Request header fields too large");
-        else if (hec != bhttp::error::end_of_stream && hec != beast::error::timeout &&
+        else if (hec != bhttp::error::end_of_stream && !deadline_->expired() &&
                  hec != asio::error::eof && hec != asio::error::operation_aborted &&
-                 hec != asio::error::connection_reset)
+                 hec != asio::error::connection_reset && hec != asio::error::bad_descriptor)
           co_await reply_error(400, "Invalid HTTP request: " + hec.message());
         break;
       }
-      const auto& head = parser.get();
-      version_ = head.version();
-      if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
-        static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
-        auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(k100), kTuple);
-        if (wec) break;
-      }
-      lowest().expires_after(server_.options.request_read_timeout);
-      auto [bec, bn] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
-      if (bec) {
-        if (bec == bhttp::error::body_limit) {
-          co_await reply_too_large(declared_length(parser));
-        } else if (bec != beast::error::timeout && bec != bhttp::error::end_of_stream) {
-          co_await reply_error(400, "Invalid HTTP request: " + bec.message());
+      version_ = head_.version;
+      deadline_->set(Clock::now() + server_.options.request_read_timeout);
+      if (!parser.is_done()) {
+        if (beast::iequals(find_header(head_.fields, "expect").value_or(""), "100-continue")) {
+          static constexpr std::string_view k100 = "HTTP/1.1 100 Continue\r\n\r\n";
+          auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(k100), kTuple);
+          if (wec) break;
         }
-        break;
+        auto bec = co_await net::parse_until(stream_, buffer_, parser, [] { return false; });
+        if (bec) {
+          if (bec == bhttp::error::body_limit) {
+            co_await reply_too_large(parser.declared_length());
+          } else if (!deadline_->expired() && bec != bhttp::error::end_of_stream &&
+                     bec != bhttp::error::partial_message) {
+            co_await reply_error(400, "Invalid HTTP request: " + bec.message());
+          }
+          break;
+        }
       }
-      lowest().expires_never();
-      const auto& msg = parser.get();
-      keep_alive_ = msg.keep_alive();
-      head_only_ = msg.method() == bhttp::verb::head;
+      deadline_->clear();
+      keep_alive_ = parser.keep_alive();
+      head_only_ = head_.method == "HEAD";
       handlers::HttpRequest req;
-      req.method = msg.method_string();
-      req.target = msg.target();
+      req.method = head_.method;
+      req.target = head_.target;
       auto q = req.target.find('?');
       req.path = req.target.substr(0, q);
       req.query = q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1);
-      req.headers.reserve(16);
-      for (const auto& f : msg) req.headers.emplace_back(f.name_string(), f.value());
-      req.body = msg.body();
+      req.headers = std::move(head_.fields);  // handed back below: its storage serves the next one
+      req.body = body_;
       broken_ = false;
       bool failed = false;
       try {
@@ -133,6 +139,7 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
         LOG_ERROR("unhandled error while serving {} {}: {}", req.method, req.path, e.what());
         failed = true;
       }
+      head_.fields = std::move(req.headers);
       if (failed) {
         if (!broken_ && !responded_) co_await reply_error(500, "Internal Server Error");
         break;
@@ -141,26 +148,29 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
       if (broken_ || !keep_alive_) break;
     }
     boost::system::error_code ec;
-    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (linger_) {
+    socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (linger_ && socket().is_open()) {
       // Lingering close (as nginx): the client may still be sending a body we refused; reading it
       // off for a bounded time lets it see our answer instead of a connection reset.
-      lowest().expires_after(std::chrono::seconds(2));
+      deadline_->set(Clock::now() + std::chrono::seconds(2));
       static char sink[16384];
       for (size_t total = 0; total < (256u << 20);) {
-        auto [rec, n] = co_await lowest().async_read_some(asio::buffer(sink), kTuple);
+        auto [rec, n] = co_await socket().async_read_some(asio::buffer(sink), kTuple);
         if (rec) break;
         total += n;
       }
     }
-    lowest().socket().close(ec);
+    deadline_->cancel();
+    socket().close(ec);
   }
 
   // --- ResponseWriter ---
   asio::awaitable<bool> send(int status, std::string_view headers, std::string_view body) override {
     if (server_.stopping) keep_alive_ = false;  // decided when the response goes out
-    std::string head = status_line(status);
-    head += "content-length: " + std::to_string(body.size()) + "\r\n";
+    std::string& head = start_head(status);
+    head += "content-length: ";
+    append_number(head, body.size());
+    head += "\r\n";
     head.append(headers);
     if (!keep_alive_) head += "connection: close\r\n";
     head += "\r\n";
@@ -172,7 +182,7 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
 
   asio::awaitable<bool> begin_stream(int status, std::string_view headers) override {
     if (server_.stopping) keep_alive_ = false;
-    std::string head = status_line(status);
+    std::string& head = start_head(status);
     chunked_ = version_ >= 11;
     if (chunked_)
       head += "transfer-encoding: chunked\r\n";
@@ -183,66 +193,69 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
     head += "\r\n";
     responded_ = true;
     // Sent together with the first chunk: one write instead of two.
-    pending_head_ = std::move(head);
+    pending_head_ = true;
     co_return true;
   }
 
   asio::awaitable<bool> send_chunk(std::string_view data) override {
     if (data.empty()) co_return true;
+    const std::string_view head = pending_head_ ? std::string_view(head_out_) : std::string_view{};
+    pending_head_ = false;
     if (!chunked_) {
-      std::array<asio::const_buffer, 2> bufs{asio::buffer(pending_head_),
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(head.data(), head.size()),
                                              asio::buffer(data.data(), data.size())};
-      bool ok = co_await write(bufs);
-      pending_head_.clear();
-      co_return ok;
+      co_return co_await write(bufs);
     }
     char size_line[24];
     int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
     std::array<asio::const_buffer, 4> bufs{
-        asio::buffer(pending_head_), asio::buffer(size_line, static_cast<size_t>(n)),
+        asio::buffer(head.data(), head.size()), asio::buffer(size_line, static_cast<size_t>(n)),
         asio::buffer(data.data(), data.size()), asio::buffer("\r\n", 2)};
-    bool ok = co_await write(bufs);
-    pending_head_.clear();
-    co_return ok;
+    co_return co_await write(bufs);
   }
 
   asio::awaitable<bool> end_stream() override {
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(pending_head_),
+    const std::string_view head = pending_head_ ? std::string_view(head_out_) : std::string_view{};
+    pending_head_ = false;
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(head.data(), head.size()),
                                            asio::buffer("0\r\n\r\n", chunked_ ? 5 : 0)};
-    bool ok = co_await write(bufs);
-    pending_head_.clear();
-    co_return ok;
+    co_return co_await write(bufs);
   }
 
  private:
-  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+  using Clock = std::chrono::steady_clock;
 
-  std::string status_line(int status) {
-    std::string s = version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-    s += std::to_string(status);
-    s += ' ';
-    s += bhttp::obsolete_reason(static_cast<bhttp::status>(status));
-    s += "\r\nserver: litellm-cpp\r\n";
-    return s;
+  tcp::socket& socket() { return beast::get_lowest_layer(stream_); }
+  void close_socket() {
+    boost::system::error_code ec;
+    socket().close(ec);
+  }
+
+  static void append_number(std::string& out, size_t n) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(digits, end);
+  }
+
+  // The status line and server header, in the connection's reusable head buffer.
+  std::string& start_head(int status) {
+    head_out_.assign(version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    append_number(head_out_, static_cast<size_t>(status));
+    head_out_ += ' ';
+    head_out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+    head_out_ += "\r\nserver: litellm-cpp\r\n";
+    return head_out_;
   }
 
   template <class Buffers>
   asio::awaitable<bool> write(const Buffers& bufs) {
     if (broken_) co_return false;
     // A client that stops reading must not hold the worker forever.
-    lowest().expires_after(server_.options.request_read_timeout);
+    deadline_->set(Clock::now() + server_.options.request_read_timeout);
     auto [ec, n] = co_await asio::async_write(stream_, bufs, kTuple);
-    lowest().expires_never();
+    deadline_->clear();
     if (ec) broken_ = true;
     co_return !ec;
-  }
-
-  // Content-Length as sent (the parser may have stopped before the header was complete).
-  static std::optional<std::uint64_t> declared_length(
-      const bhttp::request_parser<bhttp::string_body>& p) {
-    auto v = p.get()[bhttp::field::content_length];
-    if (v.empty()) return std::nullopt;
-    return std::strtoull(std::string(v).c_str(), nullptr, 10);
   }
 
   // LiteLLM's max_request_size_mb refusal.
@@ -266,7 +279,11 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
 
   Server::Impl& server_;
   Stream stream_;
+  std::optional<net::LazyDeadline> deadline_;
   beast::flat_buffer buffer_;
+  net::ParsedHead head_;  // the current request's method, target and fields
+  std::string body_;      // the current request's body
+  std::string head_out_;  // the current response's head
   std::list<SessionBase*>::iterator it_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
@@ -275,7 +292,7 @@ class Session final : public SessionBase, public handlers::ResponseWriter {
   bool broken_ = false;
   bool responded_ = false;
   bool idle_ = false;
-  std::string pending_head_;
+  bool pending_head_ = false;  // head_out_ goes out with the first chunk
   bool linger_ = false;
 };
 
@@ -292,13 +309,11 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     if (tls) {
-      auto s = std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-          *this, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls));
+      auto s = std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *tls));
       asio::co_spawn(
           ioc, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
     } else {
-      auto s =
-          std::make_shared<Session<beast::tcp_stream>>(*this, beast::tcp_stream(std::move(socket)));
+      auto s = std::make_shared<Session<tcp::socket>>(*this, std::move(socket));
       asio::co_spawn(
           ioc, [s]() -> asio::awaitable<void> { co_await s->run(); }, asio::detached);
     }

@@ -11,13 +11,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <map>
 #include <optional>
-#include <variant>
 
 #include "litellm/common/strings.hpp"
+#include "litellm/net/http_io.hpp"
 
 namespace litellm::net {
 
@@ -27,8 +27,7 @@ namespace http = beast::http;
 using asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using TlsStream = beast::ssl_stream<tcp::socket>;
 
 Result<Url> parse_url(std::string_view url) {
   Url u;
@@ -77,15 +76,34 @@ Error transport_error(std::string_view what, bool timeout) {
 
 // ---------------------------------------------------------------------------------------------
 
-struct Connection {
+struct Connection : std::enable_shared_from_this<Connection> {
   std::string origin;
-  std::variant<std::unique_ptr<PlainStream>, std::unique_ptr<TlsStream>> stream;
+  std::unique_ptr<tcp::socket> plain;
+  std::unique_ptr<TlsStream> tls;
   beast::flat_buffer buffer;
+  ParsedHead head;  // the current response's, reused by the next exchange
+  std::optional<LazyDeadline> deadline;
   Clock::time_point idle_since;
 
-  beast::tcp_stream& lowest() {
-    if (auto* p = std::get_if<0>(&stream)) return **p;
-    return beast::get_lowest_layer(*std::get<1>(stream));
+  static std::shared_ptr<Connection> make(asio::io_context& ioc) {
+    auto c = std::make_shared<Connection>();
+    c->deadline.emplace(ioc.get_executor(), c->weak_from_this(), [raw = c.get()] { raw->close(); });
+    return c;
+  }
+  tcp::socket& socket() { return plain ? *plain : beast::get_lowest_layer(*tls); }
+  void close() {
+    boost::system::error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
+  }
+  // Runs `f` on the connection's stream (plain or TLS); both return the same awaitable type.
+  template <class F>
+  auto on_stream(F&& f) {
+    return plain ? f(*plain) : f(*tls);
+  }
+  // A failure caused by the deadline reads as a timeout.
+  boost::system::error_code why(boost::system::error_code ec) const {
+    return ec && deadline->expired() ? beast::error::timeout : ec;
   }
 };
 
@@ -105,7 +123,7 @@ class ConnectionPool {
     return *tls_;
   }
 
-  std::unique_ptr<Connection> take(const std::string& origin) {
+  std::shared_ptr<Connection> take(std::string_view origin) {
     auto it = idle_.find(origin);
     if (it == idle_.end()) return nullptr;
     auto now = Clock::now();
@@ -117,48 +135,49 @@ class ConnectionPool {
     return nullptr;
   }
 
-  void give_back(std::unique_ptr<Connection> c) {
-    auto& list = idle_[c->origin];
-    if (list.size() >= options_.max_idle_per_origin) return;
+  void give_back(std::shared_ptr<Connection> c) {
+    auto it = idle_.find(c->origin);
+    if (it == idle_.end()) it = idle_.emplace(c->origin, Idle{}).first;
+    if (it->second.size() >= options_.max_idle_per_origin) return;
     c->idle_since = Clock::now();
-    c->lowest().expires_never();
-    list.push_back(std::move(c));
+    c->deadline->clear();
+    it->second.push_back(std::move(c));
   }
 
-  asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url, const Deadline& d) {
-    auto c = std::make_unique<Connection>();
-    c->origin = (url.tls ? "https://" : "http://") + url.host + ":" + url.port;
+  asio::awaitable<Result<std::shared_ptr<Connection>>> connect(const Url& url,
+                                                               std::string_view origin,
+                                                               const Deadline& d) {
+    auto c = Connection::make(ioc_);
+    c->origin = origin;
     auto connect_deadline = std::min(d.total, Clock::now() + d.connect);
     auto resolved = co_await resolve(url);
     if (!resolved) co_return resolved.error();
     const auto& results = *resolved;
     if (Clock::now() >= connect_deadline)
       co_return transport_error("DNS resolution timed out", true);
+    if (url.tls)
+      c->tls = std::make_unique<TlsStream>(ioc_, tls());
+    else
+      c->plain = std::make_unique<tcp::socket>(ioc_);
+    c->deadline->set(connect_deadline);
+    auto [cec, ep] = co_await asio::async_connect(c->socket(), results, kTuple);
+    if (cec) {
+      cec = c->why(cec);
+      co_return transport_error(url.host + ":" + url.port + ": " + cec.message(),
+                                cec == beast::error::timeout);
+    }
+    c->socket().set_option(tcp::no_delay(true));
     if (url.tls) {
-      auto s = std::make_unique<TlsStream>(ioc_, tls());
-      beast::get_lowest_layer(*s).expires_at(connect_deadline);
-      auto [cec, ep] = co_await beast::get_lowest_layer(*s).async_connect(results, kTuple);
-      if (cec)
-        co_return transport_error(url.host + ":" + url.port + ": " + cec.message(),
-                                  cec == beast::error::timeout);
-      beast::get_lowest_layer(*s).socket().set_option(tcp::no_delay(true));
-      if (!SSL_set_tlsext_host_name(s->native_handle(), url.host.c_str()))
+      auto& s = *c->tls;
+      if (!SSL_set_tlsext_host_name(s.native_handle(), url.host.c_str()))
         co_return transport_error("TLS SNI setup failed", false);
-      if (options_.verify_tls) s->set_verify_callback(asio::ssl::host_name_verification(url.host));
-      auto [hec] = co_await s->async_handshake(asio::ssl::stream_base::client, kTuple);
-      if (hec)
+      if (options_.verify_tls) s.set_verify_callback(asio::ssl::host_name_verification(url.host));
+      auto [hec] = co_await s.async_handshake(asio::ssl::stream_base::client, kTuple);
+      if (hec) {
+        hec = c->why(hec);
         co_return transport_error("TLS handshake with " + url.host + " failed: " + hec.message(),
                                   hec == beast::error::timeout);
-      c->stream = std::move(s);
-    } else {
-      auto s = std::make_unique<PlainStream>(ioc_);
-      s->expires_at(connect_deadline);
-      auto [cec, ep] = co_await s->async_connect(results, kTuple);
-      if (cec)
-        co_return transport_error(url.host + ":" + url.port + ": " + cec.message(),
-                                  cec == beast::error::timeout);
-      s->socket().set_option(tcp::no_delay(true));
-      c->stream = std::move(s);
+      }
     }
     co_return std::move(c);
   }
@@ -193,54 +212,41 @@ class ConnectionPool {
   Client::Options options_;
   std::unique_ptr<asio::ssl::context> tls_;  // see tls()
   tcp::resolver resolver_;
-  std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
+  using Idle = std::vector<std::shared_ptr<Connection>>;
+  std::map<std::string, Idle, std::less<>> idle_;
 };
 
 // ---------------------------------------------------------------------------------------------
 
 struct Exchange::Impl {
   std::shared_ptr<ConnectionPool> pool;
-  std::unique_ptr<Connection> conn;
-  std::optional<http::response_parser<http::buffer_body>> parser;
+  std::shared_ptr<Connection> conn;
+  std::optional<LeanParser<false>> parser;
   Deadline deadline;
-  int status = 0;
-  Headers headers;
+  std::string body;         // body bytes parsed (the first may come with the head)
+  bool handed_out = false;  // `body` was returned by read_some()
+  std::string head;         // the request head, built once per exchange
+  std::string origin;
   bool failed = false;
-  char chunk[16384];
 
-  void arm() {
-    auto t = std::min(deadline.total, Clock::now() + deadline.idle);
-    conn->lowest().expires_at(t);
-  }
+  void arm() { conn->deadline->set(std::min(deadline.total, Clock::now() + deadline.idle)); }
 
-  template <class Stream>
-  asio::awaitable<boost::system::error_code> send_and_read_head(Stream& s, const std::string& head,
-                                                                const std::string& body) {
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(body)};
-    auto [wec, wn] = co_await asio::async_write(s, bufs, kTuple);
-    if (wec) co_return wec;
-    parser.emplace();
+  asio::awaitable<boost::system::error_code> exchange_once(const std::string& request_body) {
+    arm();
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(request_body)};
+    auto [wec, wn] =
+        co_await conn->on_stream([&](auto& s) { return asio::async_write(s, bufs, kTuple); });
+    if (wec) co_return conn->why(wec);
+    body.clear();
+    handed_out = false;
+    parser.emplace(conn->head, &body);
     parser->body_limit(boost::none);
     parser->header_limit(64 * 1024);
-    auto [rec, rn] = co_await http::async_read_header(s, conn->buffer, *parser, kTuple);
-    co_return rec;
-  }
-
-  asio::awaitable<boost::system::error_code> exchange_once(const std::string& head,
-                                                           const std::string& body) {
-    arm();
-    if (auto* p = std::get_if<0>(&conn->stream))
-      co_return co_await send_and_read_head(**p, head, body);
-    co_return co_await send_and_read_head(*std::get<1>(conn->stream), head, body);
-  }
-
-  template <class Stream>
-  asio::awaitable<std::pair<boost::system::error_code, size_t>> read_body(Stream& s) {
-    parser->get().body().data = chunk;
-    parser->get().body().size = sizeof chunk;
-    auto [ec, n] = co_await http::async_read_some(s, conn->buffer, *parser, kTuple);
-    if (ec == http::error::need_buffer) ec = {};
-    co_return std::make_pair(ec, sizeof chunk - parser->get().body().size);
+    auto& p = *parser;
+    auto ec = co_await conn->on_stream([&](auto& s) {
+      return parse_until(s, conn->buffer, p, [&p] { return p.is_header_done(); });
+    });
+    co_return conn->why(ec);
   }
 };
 
@@ -250,106 +256,126 @@ Exchange::~Exchange() {
   if (impl_ && impl_->conn && !impl_->failed && impl_->parser && impl_->parser->is_done() &&
       impl_->parser->keep_alive()) {
     impl_->pool->give_back(std::move(impl_->conn));
+  } else if (impl_ && impl_->conn) {
+    impl_->conn->close();
   }
 }
 
-int Exchange::status() const { return impl_->status; }
+int Exchange::status() const { return impl_->conn ? impl_->conn->head.status : 0; }
 void Exchange::set_deadline(const Deadline& deadline) { impl_->deadline = deadline; }
-const Headers& Exchange::headers() const { return impl_->headers; }
+const HeaderViews& Exchange::headers() const {
+  static const HeaderViews kNone;
+  return impl_->conn ? impl_->conn->head.fields : kNone;
+}
 
 void Exchange::abandon() {
   impl_->failed = true;
-  if (impl_->conn) {
-    boost::system::error_code ignored;
-    impl_->conn->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
-    impl_->conn->lowest().close();
-  }
+  if (impl_->conn) impl_->conn->close();
 }
 
 asio::awaitable<Status> Exchange::start(const Request& req, const Deadline& deadline) {
   auto& im = *impl_;
   im.deadline = deadline;
-  std::string head;
-  head.reserve(256 + req.body.size() / 64);
+  std::string& head = im.head;
+  head.reserve(256);
   head += req.method;
   head += ' ';
   head += req.url.path.empty() ? "/" : req.url.path;
   head += " HTTP/1.1\r\nHost: ";
   head += req.url.host;
-  if (req.url.port != (req.url.tls ? "443" : "80")) head += ":" + req.url.port;
+  const bool default_port = req.url.port == (req.url.tls ? "443" : "80");
+  if (!default_port) {
+    head += ':';
+    head += req.url.port;
+  }
   head += "\r\n";
-  for (const auto& [k, v] : req.headers) head += k + ": " + v + "\r\n";
-  head += "Content-Length: " + std::to_string(req.body.size()) + "\r\n\r\n";
+  for (const auto& [k, v] : req.headers) {
+    head += k;
+    head += ": ";
+    head += v;
+    head += "\r\n";
+  }
+  head += "Content-Length: ";
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
+  head.append(digits, end);
+  head += "\r\n\r\n";
 
-  const std::string origin =
-      (req.url.tls ? "https://" : "http://") + req.url.host + ":" + req.url.port;
+  im.origin = req.url.tls ? "https://" : "http://";
+  im.origin += req.url.host;
+  im.origin += ':';
+  im.origin += req.url.port;
   // A pooled connection may have been closed by the server while idle: one retry on a fresh one.
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = false;
     if (attempt == 0) {
-      im.conn = im.pool->take(origin);
+      im.conn = im.pool->take(im.origin);
       reused = im.conn != nullptr;
     }
     if (!im.conn) {
-      auto c = co_await im.pool->connect(req.url, deadline);
+      auto c = co_await im.pool->connect(req.url, im.origin, deadline);
       if (!c) {
         im.failed = true;
         co_return c.error();
       }
       im.conn = std::move(c.value());
     }
-    auto ec = co_await im.exchange_once(head, req.body);
+    auto ec = co_await im.exchange_once(req.body);
     if (!ec) break;
+    im.conn->close();
     im.conn.reset();
+    im.parser.reset();
     bool stale =
-        reused && (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-                   ec == asio::error::broken_pipe || ec == asio::error::eof);
+        reused && (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+                   ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+                   ec == asio::error::eof);
     if (stale && Clock::now() < deadline.total) continue;
     im.failed = true;
     co_return transport_error(ec.message(), ec == beast::error::timeout);
   }
-  const auto& msg = im.parser->get();
-  im.status = static_cast<int>(msg.result_int());
-  im.headers.clear();
-  for (const auto& f : msg)
-    im.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   co_return Ok{};
 }
 
 asio::awaitable<Result<std::string_view>> Exchange::read_some() {
   auto& im = *impl_;
-  while (!im.parser->is_done()) {
-    im.arm();
-    std::pair<boost::system::error_code, size_t> r;
-    if (auto* p = std::get_if<0>(&im.conn->stream)) {
-      r = co_await im.read_body(**p);
-    } else {
-      r = co_await im.read_body(*std::get<1>(im.conn->stream));
-    }
-    if (r.first) {
-      im.failed = true;
-      co_return transport_error("upstream body read failed: " + r.first.message(),
-                                r.first == beast::error::timeout);
-    }
-    if (r.second > 0) co_return std::string_view(im.chunk, r.second);
+  if (std::exchange(im.handed_out, true)) im.body.clear();
+  if (!im.body.empty()) co_return std::string_view(im.body);
+  if (im.parser->is_done()) co_return std::string_view{};
+  im.arm();
+  auto& p = *im.parser;
+  auto ec = co_await im.conn->on_stream([&](auto& s) {
+    return parse_until(s, im.conn->buffer, p, [&im] { return !im.body.empty(); });
+  });
+  if (ec) {
+    ec = im.conn->why(ec);
+    im.failed = true;
+    co_return transport_error("upstream body read failed: " + ec.message(),
+                              ec == beast::error::timeout);
   }
-  co_return std::string_view{};
+  co_return std::string_view(im.body);
 }
 
 asio::awaitable<Result<std::string>> Exchange::read_all(size_t limit) {
-  std::string body;
-  if (auto len = impl_->parser->content_length()) body.reserve(std::min<size_t>(*len, limit));
-  while (true) {
-    auto part = co_await read_some();
-    if (!part) co_return part.error();
-    if (part->empty()) break;
-    if (body.size() + part->size() > limit) {
-      impl_->failed = true;
-      co_return Error::make(ErrorKind::kApiError, 500, "upstream response exceeds the size limit");
+  auto& im = *impl_;
+  if (!im.parser->is_done()) {
+    im.arm();
+    auto& p = *im.parser;
+    if (auto len = p.content_length()) im.body.reserve(std::min<size_t>(*len, limit));
+    auto ec = co_await im.conn->on_stream([&](auto& s) {
+      return parse_until(s, im.conn->buffer, p, [&im, limit] { return im.body.size() > limit; });
+    });
+    if (ec) {
+      ec = im.conn->why(ec);
+      im.failed = true;
+      co_return transport_error("upstream body read failed: " + ec.message(),
+                                ec == beast::error::timeout);
     }
-    body.append(*part);
   }
-  co_return body;
+  if (im.body.size() > limit) {
+    im.failed = true;
+    co_return Error::make(ErrorKind::kApiError, 500, "upstream response exceeds the size limit");
+  }
+  co_return std::move(im.body);
 }
 
 Client::Client(asio::io_context& ioc, Options options)
@@ -357,8 +383,7 @@ Client::Client(asio::io_context& ioc, Options options)
 Client::~Client() = default;
 
 std::unique_ptr<Exchange> Client::exchange() {
-  std::unique_ptr<Exchange::Impl> impl(
-      new Exchange::Impl);  // default-init: the chunk buffer is not zeroed
+  auto impl = std::make_unique<Exchange::Impl>();
   impl->pool = pool_;
   return std::unique_ptr<Exchange>(new Exchange(std::move(impl)));
 }

@@ -152,11 +152,14 @@ std::optional<Prices> lookup(std::string_view provider, std::string_view model) 
   load_file_once();
   Table& t = table();
   if (model.empty()) return std::nullopt;
+  static thread_local std::string key;  // reused: a lookup per request allocates nothing
   if (!provider.empty()) {
-    auto it = t.prices.find(std::string(provider) + "/" + std::string(model));
+    key.assign(provider).append("/").append(model);
+    auto it = t.prices.find(key);
     if (it != t.prices.end()) return it->second;
   }
-  auto it = t.prices.find(std::string(model));
+  key.assign(model);
+  auto it = t.prices.find(key);
   if (it != t.prices.end()) return it->second;
   return std::nullopt;
 }

@@ -91,7 +91,7 @@ bool is_content_policy_error(std::string_view message) {
 }
 
 Error map_http_error(const std::string& exception_name, int status, std::string_view body,
-                     const Headers& headers) {
+                     const HeaderViews& headers) {
   std::string text = upstream_message(body);
   ErrorKind kind;
   int out_status = status;
@@ -155,99 +155,116 @@ Error map_http_error(const std::string& exception_name, int status, std::string_
   for (const auto& [k, v] : headers) {
     if (iequals(k, "retry-after")) {
       e.headers.emplace_back("retry-after", v);
+      const std::string value(v);
       char* end = nullptr;
-      double secs = std::strtod(v.c_str(), &end);
-      if (end != v.c_str()) e.retry_after = secs;
+      double secs = std::strtod(value.c_str(), &end);
+      if (end != value.c_str()) e.retry_after = secs;
     }
   }
   return e;
 }
 
-Error Provider::map_error(int status, std::string_view body, const Headers& headers) const {
+Error Provider::map_error(int status, std::string_view body, const HeaderViews& headers) const {
   return map_http_error(info().exception_name, status, body, headers);
 }
 
 namespace {
 
-// The end of the JSON object starting at text[open] ('{'), strings and nesting aware; npos if open.
-size_t object_end(std::string_view text, size_t open) {
-  int depth = 0;
-  bool in_str = false;
-  for (size_t i = open; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_str) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_str = false;
-    } else if (c == '"') {
-      in_str = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if ((c == '}' || c == ']') && --depth == 0) {
-      return i + 1;
-    }
+bool is_blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+// The position of the last `"usage"` key, searched from the end: OpenAI puts usage last, so only
+// the few fields after it are passed over. (Inside a JSON string its quotes would be escaped.)
+size_t last_usage_key(std::string_view text) {
+  static constexpr std::string_view kKey = "\"usage\"";
+  for (size_t end = text.size(); end >= kKey.size(); --end) {
+    if (text[end - 1] != '"') continue;
+    const size_t at = end - kKey.size();
+    if (text.compare(at, kKey.size(), kKey) == 0 && (at == 0 || text[at - 1] != '\\')) return at;
   }
   return std::string_view::npos;
 }
 
-// The integer after "key": inside `obj` (the key with its quotes, so "prompt_tokens" does not
-// match "prompt_tokens_details").
-std::optional<int64_t> int_field(std::string_view obj, std::string_view quoted_key) {
-  size_t p = obj.find(quoted_key);
-  if (p == std::string_view::npos) return std::nullopt;
-  p += quoted_key.size();
-  while (p < obj.size() &&
-         (obj[p] == ' ' || obj[p] == ':' || obj[p] == '\n' || obj[p] == '\t' || obj[p] == '\r'))
-    ++p;
-  int64_t v = 0;
-  bool any = false;
-  while (p < obj.size() && obj[p] >= '0' && obj[p] <= '9') {
-    v = v * 10 + (obj[p++] - '0');
-    any = true;
+// The closing quote of the string whose opening quote is at `open`; npos if unterminated.
+size_t string_end(std::string_view text, size_t open) {
+  for (size_t i = open + 1; i < text.size();) {
+    const void* q = std::memchr(text.data() + i, '"', text.size() - i);
+    if (q == nullptr) return std::string_view::npos;
+    const size_t at = static_cast<size_t>(static_cast<const char*>(q) - text.data());
+    size_t slashes = 0;
+    while (at - slashes > open + 1 && text[at - slashes - 1] == '\\') ++slashes;
+    if (slashes % 2 == 0) return at;
+    i = at + 1;
   }
-  if (!any) return std::nullopt;
-  return v;
+  return std::string_view::npos;
+}
+
+// One pass over the object at text[open] ('{'): the integer values of its own prompt_tokens,
+// completion_tokens and total_tokens keys (nested objects are passed over). False if unterminated.
+bool read_token_counts(std::string_view text, size_t open, Usage& usage) {
+  std::optional<int64_t> total;
+  std::string_view key;
+  int depth = 0;
+  for (size_t i = open; i < text.size(); ++i) {
+    switch (text[i]) {
+      case '"': {
+        const size_t close = string_end(text, i);
+        if (close == std::string_view::npos) return false;
+        if (depth == 1) key = text.substr(i + 1, close - i - 1);
+        i = close;
+        break;
+      }
+      case ':': {
+        if (depth != 1) break;
+        size_t p = i + 1;
+        while (p < text.size() && is_blank(text[p])) ++p;
+        int64_t v = 0;
+        const size_t digits = p;
+        while (p < text.size() && text[p] >= '0' && text[p] <= '9') v = v * 10 + (text[p++] - '0');
+        if (p == digits) break;  // not a count (null, a string, an object)
+        if (key == "prompt_tokens")
+          usage.prompt_tokens = v;
+        else if (key == "completion_tokens")
+          usage.completion_tokens = v;
+        else if (key == "total_tokens")
+          total = v;
+        i = p - 1;
+        break;
+      }
+      case '{':
+      case '[':
+        ++depth;
+        break;
+      case '}':
+      case ']':
+        if (--depth == 0) {
+          usage.total_tokens = total.value_or(usage.prompt_tokens + usage.completion_tokens);
+          return true;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
 }
 
 }  // namespace
 
 // A targeted read of the response's "usage" (OpenAI puts it last): no DOM, no allocation.
 bool read_usage(std::string_view text, Usage& usage) {
-  static constexpr std::string_view kKey = "\"usage\"";
-  // The last occurrence (memmem is vectorised; usage comes once, near the end).
-  size_t key = std::string_view::npos;
-  for (size_t from = 0;;) {
-    const void* hit = memmem(text.data() + from, text.size() - from, kKey.data(), kKey.size());
-    if (hit == nullptr) break;
-    key = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
-    from = key + kKey.size();
-  }
+  const size_t key = last_usage_key(text);
   if (key == std::string_view::npos) return false;
-  {
-    size_t p = key + 7;
-    while (p < text.size() &&
-           (text[p] == ' ' || text[p] == '\n' || text[p] == '\t' || text[p] == '\r'))
-      ++p;
-    if (p < text.size() && text[p] == ':') {
-      ++p;
-      while (p < text.size() &&
-             (text[p] == ' ' || text[p] == '\n' || text[p] == '\t' || text[p] == '\r'))
-        ++p;
-      if (p < text.size() && text[p] == '{') {
-        size_t end = object_end(text, p);
-        if (end == std::string_view::npos) return false;
-        std::string_view obj = text.substr(p, end - p);
-        usage.present = true;
-        usage.prompt_tokens = int_field(obj, "\"prompt_tokens\"").value_or(0);
-        usage.completion_tokens = int_field(obj, "\"completion_tokens\"").value_or(0);
-        usage.total_tokens = int_field(obj, "\"total_tokens\"")
-                                 .value_or(usage.prompt_tokens + usage.completion_tokens);
-        return true;
-      }
-    }
-    return false;
-  }
+  size_t p = key + 7;
+  while (p < text.size() && is_blank(text[p])) ++p;
+  if (p >= text.size() || text[p] != ':') return false;
+  ++p;
+  while (p < text.size() && is_blank(text[p])) ++p;
+  if (p >= text.size() || text[p] != '{') return false;
+  Usage found;
+  found.present = true;
+  if (!read_token_counts(text, p, found)) return false;
+  usage = found;
+  return true;
 }
 
 }  // namespace litellm::providers

@@ -38,9 +38,18 @@ static_assert(std::atomic<double>::is_always_lock_free &&
                   std::atomic<uint64_t>::is_always_lock_free,
               "shared-memory state needs lock-free atomics");
 
+// Eight bytes per step (ids are usually 64 hex digits; every request hashes a few of them).
 uint64_t hash_id(const std::string& id) {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a
-  for (unsigned char c : id) h = (h ^ c) * 1099511628211ULL;
+  uint64_t h = 1469598103934665603ULL ^ id.size();
+  size_t i = 0;
+  for (; i + 8 <= id.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, id.data() + i, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+  }
+  for (; i < id.size(); ++i) h = (h ^ static_cast<unsigned char>(id[i])) * 1099511628211ULL;
+  h ^= h >> 32;
   return h == 0 ? 1 : h;
 }
 

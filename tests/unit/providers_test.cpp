@@ -50,6 +50,49 @@ TEST(ErrorMapping, StatusToLiteLLMException) {
   EXPECT_EQ(e.headers.at(0).second, "12");
 }
 
+TEST(Usage, ReadsTheTopLevelUsageObject) {
+  struct Case {
+    const char* body;
+    bool present;
+    int64_t prompt, completion, total;
+  } cases[] = {
+      // OpenAI's shape: usage last but for a few fields, with nested details objects.
+      {R"({"id":"x","choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":19,)"
+       R"("completion_tokens":37,"total_tokens":56,"prompt_tokens_details":{"cached_tokens":0},)"
+       R"("completion_tokens_details":{"reasoning_tokens":3}},"service_tier":"default"})",
+       true, 19, 37, 56},
+      // Details before the counts; a nested key named like a count is not the count.
+      {R"({"usage":{"prompt_tokens_details":{"prompt_tokens":99},"prompt_tokens":5,"completion_tokens":2}})",
+       true, 5, 2, 7},
+      // Pretty-printed, with blanks around the colons.
+      {"{\n  \"usage\" : {\n    \"prompt_tokens\" : 3,\n    \"completion_tokens\" :\t4,\n"
+       "    \"total_tokens\": 9\n  }\n}",
+       true, 3, 4, 9},
+      // "usage" inside message content is escaped text, not the key.
+      {R"j({"choices":[{"message":{"content":"print(\"usage\": {\"prompt_tokens\": 1})"}}],)j"
+       R"("usage":{"prompt_tokens":8,"completion_tokens":1,"total_tokens":9}})",
+       true, 8, 1, 9},
+      // A string value holding a quote and a brace does not end the object early.
+      {R"({"usage":{"note":"a \"}\" here","prompt_tokens":1,"completion_tokens":1}})", true, 1, 1,
+       2},
+      // Streams: the final chunk's usage; chunks with "usage":null carry none.
+      {R"({"object":"chat.completion.chunk","choices":[],"usage":null})", false, 0, 0, 0},
+      {R"({"object":"chat.completion.chunk","choices":[]})", false, 0, 0, 0},
+      // Unterminated: nothing read.
+      {R"({"usage":{"prompt_tokens":1,"completion_tokens":2)", false, 0, 0, 0},
+      // Counts that are null read as zero.
+      {R"({"usage":{"prompt_tokens":null,"completion_tokens":4}})", true, 0, 4, 4},
+  };
+  for (const auto& c : cases) {
+    Usage u;
+    EXPECT_EQ(read_usage(c.body, u), c.present) << c.body;
+    EXPECT_EQ(u.present, c.present) << c.body;
+    EXPECT_EQ(u.prompt_tokens, c.prompt) << c.body;
+    EXPECT_EQ(u.completion_tokens, c.completion) << c.body;
+    EXPECT_EQ(u.total_tokens, c.total) << c.body;
+  }
+}
+
 TEST(Rewrite, ReplacesModelStripsLiteLLMKeysAddsDeploymentExtras) {
   auto r = config::load_text(R"(
 model_list:

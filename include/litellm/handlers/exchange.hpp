@@ -47,26 +47,24 @@ class HeaderBlock {
   void add(std::string_view name, std::string_view value) {
     if (value.empty() || value == "None") return;  // LiteLLM drops empty and "None" values
     text_.append(name);
-    text_.append(": ");
+    text_.append(": ", 2);
     const size_t at = text_.size();
     text_.append(value);
-    if (std::memchr(value.data(), '\r', value.size()) ||
-        std::memchr(value.data(), '\n', value.size()))
-      for (size_t i = at; i < text_.size(); ++i)
-        if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
-    text_.append("\r\n");
+    for (size_t i = at; i < text_.size(); ++i)  // no header splitting through a value
+      if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
+    text_.append("\r\n", 2);
   }
   // "prefix" + lower-case `name`: `value` (llm_provider-* passthrough) without temporaries.
   void add_prefixed_lower(std::string_view prefix, std::string_view name, std::string_view value) {
     if (value.empty()) return;
     text_.append(prefix);
     for (char c : name) text_.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-    text_.append(": ");
+    text_.append(": ", 2);
     const size_t at = text_.size();
     text_.append(value);
     for (size_t i = at; i < text_.size(); ++i)
       if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
-    text_.append("\r\n");
+    text_.append("\r\n", 2);
   }
   void append(const HeaderBlock& other) { text_ += other.text_; }
   // The value of the first line named `lower_name` (names are stored as added).

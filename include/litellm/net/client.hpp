@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "litellm/common/error.hpp"
+#include "litellm/common/strings.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -56,7 +57,8 @@ class Exchange {
   // Sends the request and reads the response head.
   boost::asio::awaitable<Status> start(const Request& request, const Deadline& deadline);
   int status() const;
-  const Headers& headers() const;
+  // The response's fields, valid while this exchange lives.
+  const HeaderViews& headers() const;
   // Next body bytes as they arrive; an empty view means the body is complete. The view is valid
   // until the next call.
   boost::asio::awaitable<Result<std::string_view>> read_some();

@@ -12,6 +12,7 @@
 
 #include "litellm/common/error.hpp"
 #include "litellm/common/json_scan.hpp"
+#include "litellm/common/strings.hpp"
 #include "litellm/config/config.hpp"
 
 namespace litellm::providers {
@@ -90,12 +91,12 @@ class Provider {
                                                  Usage& usage) const = 0;
   virtual std::unique_ptr<StreamTranslator> stream_translator(Endpoint endpoint) const = 0;
   // Upstream error status and body → LiteLLM's exception type, status and message.
-  virtual Error map_error(int status, std::string_view body, const Headers& headers) const;
+  virtual Error map_error(int status, std::string_view body, const HeaderViews& headers) const;
 };
 
 // LiteLLM's mapping from an upstream HTTP error to its exception classes (exception_mapping_utils).
 Error map_http_error(const std::string& exception_name, int status, std::string_view body,
-                     const Headers& headers);
+                     const HeaderViews& headers);
 // LiteLLM's UnsupportedParamsError (400) for params a provider cannot take without drop_params.
 Error unsupported_params(const std::string& provider, const std::vector<std::string>& params,
                          const std::string& model);

@@ -475,7 +475,7 @@ std::unique_ptr<StreamTranslator> Anthropic::stream_translator(Endpoint) const {
   return std::make_unique<EventStream>();
 }
 
-Error Anthropic::map_error(int status, std::string_view body, const Headers& headers) const {
+Error Anthropic::map_error(int status, std::string_view body, const HeaderViews& headers) const {
   // 529 overloaded → InternalServerError (LiteLLM: the client sees 500).
   const bool overloaded = status == 529 || body.find("overloaded_error") != std::string_view::npos;
   Error e = map_http_error(info_.exception_name, overloaded ? 500 : status, body, headers);

@@ -15,7 +15,7 @@ class Anthropic final : public Provider {
   Result<std::string> translate_response(Endpoint endpoint, std::string&& body,
                                          Usage& usage) const override;
   std::unique_ptr<StreamTranslator> stream_translator(Endpoint endpoint) const override;
-  Error map_error(int status, std::string_view body, const Headers& headers) const override;
+  Error map_error(int status, std::string_view body, const HeaderViews& headers) const override;
 
  private:
   ProviderInfo info_;

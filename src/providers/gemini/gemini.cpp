@@ -474,7 +474,7 @@ std::unique_ptr<StreamTranslator> Gemini::stream_translator(Endpoint) const {
   return std::make_unique<GeminiStream>("");
 }
 
-Error Gemini::map_error(int status, std::string_view body, const Headers& headers) const {
+Error Gemini::map_error(int status, std::string_view body, const HeaderViews& headers) const {
   Error e = map_http_error(info_.exception_name, status == 403 ? 400 : status, body, headers);
   if (body.find("API key not valid") != std::string_view::npos) {
     e.kind = ErrorKind::kAuthentication;
