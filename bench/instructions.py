@@ -7,7 +7,7 @@ startup and shutdown cancelled out.
     python3 bench/instructions.py [--build build/release] [--n1 200] [--n2 1200]
 
 Configurations: master key only; + Prometheus metrics; + Redis fleet state (when redis-server is
-installed). Prints a table and a JSON line."""
+installed); + a virtual key checked against a real PostgreSQL, with spend logging (when PostgreSQL is). Prints a table and a JSON line."""
 import argparse
 import glob
 import http.client
@@ -28,11 +28,11 @@ BODY = '{"model":"bench","messages":[{"role":"user","content":"Say hello in one 
 KEY = "sk-bench-1234"
 
 
-def send(port, n):
+def send(port, n, key=KEY):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     for _ in range(n):
         conn.request("POST", "/v1/chat/completions", BODY,
-                      {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+                      {"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
         r = conn.getresponse()
         r.read()
         if r.status != 200:
@@ -53,6 +53,14 @@ def worker_instructions(outdir, supervisor_pid):
     return best
 
 
+def virtual_key(port):
+    """A key made through /key/generate (the database scenario)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("POST", "/key/generate", "{}", {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+    r = conn.getresponse()
+    return json.loads(r.read())["key"]
+
+
 def run_once(build, tmp, config_text, n, env):
     outdir = tempfile.mkdtemp(dir=tmp)
     cfg = Path(outdir) / "config.yaml"
@@ -66,9 +74,12 @@ def run_once(build, tmp, config_text, n, env):
                                      LITELLM_CPP_WORKER_EXE=str(build / "litellm-cpp"), **env))
     try:
         wait_port(port, timeout=60)  # valgrind starts slowly
-        send(port, 20)  # warm-up: connection pool, caches, first-use allocations
+        key = virtual_key(port) if "database_url" in config_text else KEY
+        send(port, 20, key)  # warm-up: connection pool, caches, first-use allocations
         time.sleep(0.5)  # background sync ticks are a fixed cost, not per request
-        send(port, n)
+        send(port, n, key)
+        if "database_url" in config_text:
+            time.sleep(2.5)  # the last spend batch is written before shutdown, not after it
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=120)
@@ -89,6 +100,7 @@ def main():
     mock = subprocess.Popen([str(build / "bench_mock_upstream"), "--port", str(mock_port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     redis = None
+    pg = None
     try:
         wait_port(mock_port)
         base = f"""
@@ -106,6 +118,15 @@ general_settings: {{master_key: {KEY}}}
             wait_port(redis_port)
             configs.append(("+ prometheus + redis", base + 'litellm_settings: {callbacks: ["prometheus"]}\n'
                             f"router_settings: {{redis_host: 127.0.0.1, redis_port: {redis_port}}}\n", {}))
+        try:
+            sys.path.insert(0, str(ROOT / "tests" / "support"))
+            from pg_server import PostgresServer
+            pg = PostgresServer().start()
+            configs.append(("+ prometheus + vkey/db", base.replace(
+                f"master_key: {KEY}", f'master_key: {KEY}, database_url: "{pg.url(pg.new_database("insn"))}", '
+                "proxy_batch_write_at: 1") + 'litellm_settings: {callbacks: ["prometheus"]}\n', {}))
+        except (RuntimeError, OSError) as e:  # no PostgreSQL here: that configuration is skipped
+            print(f"instructions: database configuration skipped: {e}", file=sys.stderr)
         results = {}
         for name, text, env in configs:
             a = run_once(build, tmp, text, args.n1, env)
@@ -115,11 +136,14 @@ general_settings: {{master_key: {KEY}}}
         print(f"{'configuration':<24} {'instructions/request':>22} {'vs master key':>14}")
         for name, ir in results.items():
             print(f"{name:<24} {ir:>22,.0f} {ir - base_ir:>+14,.0f}")
+
         print(json.dumps({k: round(v) for k, v in results.items()}))
     finally:
         mock.kill()
         if redis:
             redis.kill()
+        if pg:
+            pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

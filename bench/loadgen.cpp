@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -87,9 +88,19 @@ asio::awaitable<bool> read_response(tcp::socket& s, std::string& buf, OnChunk on
       if (ec) co_return false;
       buf.append(tmp, n);
     }
+    if (size == 0) {
+      buf.erase(0, le + 4);
+      co_return ok;
+    }
+    const std::string_view payload(buf.data() + le + 2, size);
+    // SSE events in this chunk: a proxy that read two upstream events at once relays them in one
+    // chunk (as nginx does); each still counts, with no gap between them.
+    size_t events = 0;
+    for (size_t at = payload.find("data:"); at != std::string_view::npos;
+         at = payload.find("data:", at + 5))
+      ++events;
+    for (size_t i = 0; i < std::max<size_t>(events, 1); ++i) on_chunk();
     buf.erase(0, le + 2 + size + 2);
-    if (size == 0) co_return ok;
-    on_chunk();
   }
 }
 

@@ -28,6 +28,8 @@
 
 namespace litellm::db {
 
+using namespace std::string_view_literals;
+
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
@@ -290,7 +292,7 @@ asio::awaitable<Result<bool>> Store::reset_budgets() {
                       " WHERE budget_reset_at < (now() AT TIME ZONE 'utc') AND budget_duration "
                       "IS NOT NULL AND budget_duration NOT IN ('', 'None', 'null')";
     if (std::string_view(table) == "LiteLLM_VerificationToken")
-      sql += " AND (expires IS NULL OR expires > (now() AT TIME ZONE 'utc'))";
+      sql += " AND (expires IS NULL OR expires > (now() AT TIME ZONE 'utc'))"sv;
     auto r = co_await pool_.query(sql);
     if (!r) co_return r.error();
     if (r->affected() > 0) {
@@ -412,9 +414,14 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
     key->user_spend += rec.spend;
   }
   if (rec.spend > 0) {
-    unflushed_["k:" + rec.api_key] += rec.spend;
-    if (!rec.team_id.empty()) unflushed_["t:" + rec.team_id] += rec.spend;
-    if (!rec.user.empty()) unflushed_["u:" + rec.user] += rec.spend;
+    static thread_local std::string id;  // reused: the map copies it only when it is new
+    auto add = [&](std::string_view prefix, const std::string& owner) {
+      id.assign(prefix).append(owner);
+      unflushed_[id] += rec.spend;
+    };
+    add("k:", rec.api_key);
+    if (!rec.team_id.empty()) add("t:", rec.team_id);
+    if (!rec.user.empty()) add("u:", rec.user);
   }
   // One compact JSON object per line (spend_sql.cpp expands it): short keys, empty values left
   // out, times as unix milliseconds. Written directly: this runs for every request.
@@ -427,7 +434,7 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
     first = false;
     o += '"';
     o += k;
-    o += "\":";
+    o += "\":"sv;
   };
   auto str = [&](std::string_view k, std::string_view v) {
     if (v.empty()) return;
@@ -473,16 +480,16 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
   }
   str("ep", rec.endpoint);
   str("ck", rec.cache_key);
-  if (rec.cache_hit) o += ",\"ch\":true";
-  if (options_.disable_spend_logs) o += ",\"l\":false";
+  if (rec.cache_hit) o += ",\"ch\":true"sv;
+  if (options_.disable_spend_logs) o += ",\"l\":false"sv;
   if (!rec.success) {
-    o += ",\"ok\":false";
+    o += ",\"ok\":false"sv;
     if (!options_.disable_error_logs) str("ei", uuid4());
     str("et", rec.exception_type);
     str("es", rec.exception_string);
     str("sc", rec.status_code);
   }
-  o += "}\n";
+  o += "}\n"sv;
 }
 
 void Store::write_journal() {

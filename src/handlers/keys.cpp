@@ -194,7 +194,7 @@ Status Gateway::admit(Caller& caller, const std::string& model) {
   };
   const double window_end = static_cast<double>(minute + 1) * 60;
   for (const auto& l : limits) {
-    if (l.value.empty()) continue;
+    if (l.value.empty() || !(l.rpm || l.tpm || l.parallel)) continue;
     const std::string id = std::string("rl:") + l.descriptor + ":" + l.value;
     if (l.rpm || l.tpm) {
       auto u = state.usage(id, minute);
@@ -208,7 +208,7 @@ Status Gateway::admit(Caller& caller, const std::string& model) {
     }
   }
   for (const auto& l : limits) {
-    if (l.value.empty()) continue;
+    if (l.value.empty() || !(l.rpm || l.tpm || l.parallel)) continue;
     const std::string id = std::string("rl:") + l.descriptor + ":" + l.value;
     if (l.rpm || l.tpm) {
       state.add_usage(id, minute, 1, 0);

@@ -30,11 +30,18 @@ namespace {
 
 std::string strip_query(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
 
+// Milliseconds with three decimals ("%.3f"), from whole microseconds rounded to nearest.
 std::string fmt_ms(Clock::duration d) {
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+  const int64_t us = (std::max<int64_t>(ns, 0) + 500) / 1000;
   char buf[32];
-  const double ms = std::chrono::duration<double, std::milli>(d).count();
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, ms, std::chars_format::fixed, 3);
-  return std::string(buf, ec == std::errc{} ? end : buf);
+  auto [end, ec] = std::to_chars(buf, buf + 24, us / 1000);
+  const auto frac = static_cast<int>(us % 1000);
+  *end++ = '.';
+  *end++ = static_cast<char>('0' + frac / 100);
+  *end++ = static_cast<char>('0' + frac / 10 % 10);
+  *end++ = static_cast<char>('0' + frac % 10);
+  return std::string(buf, end);
 }
 
 // A mid-stream error frame: json.dumps spacing, no [DONE] after it (LiteLLM's
@@ -509,17 +516,20 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
       }
       o.frames.clear();
     }
+    if (o.stream_error) {
+      Error e = annotate(std::move(*o.stream_error), o.model_group, {});
+      LOG_WARN("stream from {} failed: {}", dep.config->info.id, e.message);
+      if (co_await out.send_chunk(error_frame(e))) co_await out.end_stream();
+      co_return;
+    }
     if (o.upstream_ended) break;
     auto part = co_await o.exchange->read_some();
     Status st = part ? (part->empty() ? o.translator->finish(o.frames)
                                       : o.translator->feed(*part, o.frames))
                      : Status(part.error());
     if (!st) {
-      Error e = annotate(st.error(), o.model_group, {});
-      LOG_WARN("stream from {} failed: {}", dep.config->info.id, e.message);
-      if (!o.frames.empty()) co_await out.send_chunk(o.frames);
-      if (co_await out.send_chunk(error_frame(e))) co_await out.end_stream();
-      co_return;
+      o.stream_error = std::move(st.error());  // after the frames it produced, if any
+      continue;
     }
     o.upstream_ended = part->empty();
   }

@@ -22,9 +22,20 @@ using providers::Endpoint;
 namespace {
 
 bool is_hop_header(std::string_view k) {
-  return iequals(k, "content-length") || iequals(k, "transfer-encoding") ||
-         iequals(k, "connection") || iequals(k, "keep-alive") || iequals(k, "content-encoding") ||
-         iequals(k, "content-type");
+  switch (k.size()) {  // one comparison at most
+    case 10:
+      return iequals(k, "connection") || iequals(k, "keep-alive");
+    case 12:
+      return iequals(k, "content-type");
+    case 14:
+      return iequals(k, "content-length");
+    case 16:
+      return iequals(k, "content-encoding");
+    case 17:
+      return iequals(k, "transfer-encoding");
+    default:
+      return false;
+  }
 }
 
 size_t count_inputs(const std::vector<json::Member>& members) {
@@ -86,9 +97,8 @@ bool LlmCall::blocked_by_content_filter(const Outcome& o, const std::string& gro
   return false;
 }
 
-asio::awaitable<Result<Outcome>> LlmCall::run() {
-  co_return co_await with_fallbacks(ctx_.requested_model);
-}
+// Not a coroutine itself: one frame fewer per request.
+asio::awaitable<Result<Outcome>> LlmCall::run() { return with_fallbacks(ctx_.requested_model); }
 
 asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& model) {
   auto sel = router_.resolve(model);
@@ -335,7 +345,11 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     Status st = part ? (part->empty() ? o.translator->finish(o.frames)
                                       : o.translator->feed(*part, o.frames))
                      : Status(part.error());
-    if (!st) co_return fail(std::move(st.error()));
+    if (!st && o.frames.empty()) co_return fail(std::move(st.error()));
+    if (!st) {  // chunks came before the error in the same read: they go out first
+      o.stream_error = std::move(st.error());
+      break;
+    }
     o.upstream_ended = part->empty();
   }
   succeed(o, 0);

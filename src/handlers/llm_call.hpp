@@ -57,6 +57,7 @@ struct Outcome {
   std::unique_ptr<providers::StreamTranslator> translator;
   std::string frames;  // translated frames read so far
   bool upstream_ended = false;
+  std::optional<Error> stream_error;  // the upstream failed after `frames`
 };
 
 class LlmCall {

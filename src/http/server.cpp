@@ -23,6 +23,8 @@
 
 namespace litellm::http {
 
+using namespace std::string_view_literals;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
@@ -168,12 +170,12 @@ class Session final : public SessionBase,
   asio::awaitable<bool> send(int status, std::string_view headers, std::string_view body) override {
     if (server_.stopping) keep_alive_ = false;  // decided when the response goes out
     std::string& head = start_head(status);
-    head += "content-length: ";
+    head += "content-length: "sv;
     append_number(head, body.size());
-    head += "\r\n";
+    head += "\r\n"sv;
     head.append(headers);
-    if (!keep_alive_) head += "connection: close\r\n";
-    head += "\r\n";
+    if (!keep_alive_) head += "connection: close\r\n"sv;
+    head += "\r\n"sv;
     responded_ = true;
     std::array<asio::const_buffer, 2> bufs{asio::buffer(head),
                                            asio::buffer(body.data(), head_only_ ? 0 : body.size())};
@@ -185,12 +187,12 @@ class Session final : public SessionBase,
     std::string& head = start_head(status);
     chunked_ = version_ >= 11;
     if (chunked_)
-      head += "transfer-encoding: chunked\r\n";
+      head += "transfer-encoding: chunked\r\n"sv;
     else
       keep_alive_ = false;
     head.append(headers);
-    if (!keep_alive_) head += "connection: close\r\n";
-    head += "\r\n";
+    if (!keep_alive_) head += "connection: close\r\n"sv;
+    head += "\r\n"sv;
     responded_ = true;
     // Sent together with the first chunk: one write instead of two.
     pending_head_ = true;
@@ -243,7 +245,7 @@ class Session final : public SessionBase,
     append_number(head_out_, static_cast<size_t>(status));
     head_out_ += ' ';
     head_out_ += bhttp::obsolete_reason(static_cast<bhttp::status>(status));
-    head_out_ += "\r\nserver: litellm-cpp\r\n";
+    head_out_ += "\r\nserver: litellm-cpp\r\n"sv;
     return head_out_;
   }
 

@@ -21,6 +21,8 @@
 
 namespace litellm::net {
 
+using namespace std::string_view_literals;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -281,25 +283,25 @@ asio::awaitable<Status> Exchange::start(const Request& req, const Deadline& dead
   head += req.method;
   head += ' ';
   head += req.url.path.empty() ? "/" : req.url.path;
-  head += " HTTP/1.1\r\nHost: ";
+  head += " HTTP/1.1\r\nHost: "sv;
   head += req.url.host;
   const bool default_port = req.url.port == (req.url.tls ? "443" : "80");
   if (!default_port) {
     head += ':';
     head += req.url.port;
   }
-  head += "\r\n";
+  head += "\r\n"sv;
   for (const auto& [k, v] : req.headers) {
     head += k;
-    head += ": ";
+    head += ": "sv;
     head += v;
-    head += "\r\n";
+    head += "\r\n"sv;
   }
-  head += "Content-Length: ";
+  head += "Content-Length: "sv;
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
   head.append(digits, end);
-  head += "\r\n\r\n";
+  head += "\r\n\r\n"sv;
 
   im.origin = req.url.tls ? "https://" : "http://";
   im.origin += req.url.host;

@@ -172,14 +172,18 @@ namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
-// The position of the last `"usage"` key, searched from the end: OpenAI puts usage last, so only
-// the few fields after it are passed over. (Inside a JSON string its quotes would be escaped.)
+// The position of the last `"usage"` key, searched from the end for its 'u' (OpenAI puts usage
+// last, and the fields after it hold few u's). Inside a JSON string its quotes would be escaped.
 size_t last_usage_key(std::string_view text) {
-  static constexpr std::string_view kKey = "\"usage\"";
-  for (size_t end = text.size(); end >= kKey.size(); --end) {
-    if (text[end - 1] != '"') continue;
-    const size_t at = end - kKey.size();
-    if (text.compare(at, kKey.size(), kKey) == 0 && (at == 0 || text[at - 1] != '\\')) return at;
+  const char* b = text.data();
+  for (size_t end = text.size(); end > 0;) {
+    const void* hit = memrchr(b, 'u', end);
+    if (hit == nullptr) break;
+    const size_t u = static_cast<size_t>(static_cast<const char*>(hit) - b);
+    if (u >= 1 && u + 6 <= text.size() && b[u - 1] == '"' &&
+        std::memcmp(b + u, "usage\"", 6) == 0 && (u == 1 || b[u - 2] != '\\'))
+      return u - 1;
+    end = u;
   }
   return std::string_view::npos;
 }
@@ -199,11 +203,13 @@ size_t string_end(std::string_view text, size_t open) {
 }
 
 // One pass over the object at text[open] ('{'): the integer values of its own prompt_tokens,
-// completion_tokens and total_tokens keys (nested objects are passed over). False if unterminated.
+// completion_tokens and total_tokens keys (nested objects are passed over), until the three are
+// read or the object ends. False if it ends unterminated.
 bool read_token_counts(std::string_view text, size_t open, Usage& usage) {
   std::optional<int64_t> total;
   std::string_view key;
   int depth = 0;
+  unsigned found = 0;
   for (size_t i = open; i < text.size(); ++i) {
     switch (text[i]) {
       case '"': {
@@ -222,11 +228,15 @@ bool read_token_counts(std::string_view text, size_t open, Usage& usage) {
         while (p < text.size() && text[p] >= '0' && text[p] <= '9') v = v * 10 + (text[p++] - '0');
         if (p == digits) break;  // not a count (null, a string, an object)
         if (key == "prompt_tokens")
-          usage.prompt_tokens = v;
+          usage.prompt_tokens = v, found |= 1;
         else if (key == "completion_tokens")
-          usage.completion_tokens = v;
+          usage.completion_tokens = v, found |= 2;
         else if (key == "total_tokens")
-          total = v;
+          total = v, found |= 4;
+        if (found == 7) {  // OpenAI sends the three counts first: the details need no reading
+          usage.total_tokens = *total;
+          return true;
+        }
         i = p - 1;
         break;
       }

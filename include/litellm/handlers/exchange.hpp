@@ -50,8 +50,10 @@ class HeaderBlock {
     text_.append(": ", 2);
     const size_t at = text_.size();
     text_.append(value);
-    for (size_t i = at; i < text_.size(); ++i)  // no header splitting through a value
-      if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
+    if (std::memchr(value.data(), '\r', value.size()) ||  // no header splitting through a value
+        std::memchr(value.data(), '\n', value.size()))
+      for (size_t i = at; i < text_.size(); ++i)
+        if (text_[i] == '\r' || text_[i] == '\n') text_[i] = ' ';
     text_.append("\r\n", 2);
   }
   // "prefix" + lower-case `name`: `value` (llm_provider-* passthrough) without temporaries.
