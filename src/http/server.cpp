@@ -254,7 +254,7 @@ class Session final : public SessionBase,
     if (broken_) co_return false;
     // A client that stops reading must not hold the worker forever.
     deadline_->set(Clock::now() + server_.options.request_read_timeout);
-    auto [ec, n] = co_await asio::async_write(stream_, bufs, kTuple);
+    auto ec = co_await net::write_all(stream_, bufs);
     deadline_->clear();
     if (ec) broken_ = true;
     co_return !ec;

@@ -236,8 +236,7 @@ struct Exchange::Impl {
   asio::awaitable<boost::system::error_code> exchange_once(const std::string& request_body) {
     arm();
     std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(request_body)};
-    auto [wec, wn] =
-        co_await conn->on_stream([&](auto& s) { return asio::async_write(s, bufs, kTuple); });
+    auto wec = co_await conn->on_stream([&](auto& s) { return write_all(s, bufs); });
     if (wec) co_return conn->why(wec);
     body.clear();
     handed_out = false;

@@ -153,6 +153,36 @@ def test_ClientDisconnectMidStream_CancelsUpstream(mock, start_proxy):
     assert r.choices[0].message.content
 
 
+def test_LargeAnswer_SlowReader_ArrivesWhole(mock, start_proxy):
+    """An answer far larger than the socket buffers, to a client that reads slowly: the part the
+    kernel did not take at once is written as the client drains it, on a keep-alive connection."""
+    proxy = start_proxy(upstream_config(mock))
+    text = "".join(chr(ord("a") + i % 26) for i in range(3_000_000))
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", proxy.port))
+    for _ in range(2):
+        body = json.dumps({"model": "gpt-mock", "messages": [{"role": "user", "content": "x"}],
+                           "mock_upstream": {"content": text}}).encode()
+        s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                  MASTER_KEY.encode() + b"\r\nContent-Type: application/json\r\nContent-Length: " +
+                  str(len(body)).encode() + b"\r\n\r\n" + body)
+        time.sleep(0.5)  # the proxy fills the socket buffers and waits
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += s.recv(65536)
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:")))
+        while len(rest) < length:
+            part = s.recv(65536)
+            assert part, "connection closed mid-answer"
+            rest += part
+        assert head.startswith(b"HTTP/1.1 200")
+        assert json.loads(rest)["choices"][0]["message"]["content"] == text
+    s.close()
+
+
 def test_KeepAlive_ManyRequestsOnOneConnection(mock, start_proxy):
     proxy = start_proxy(upstream_config(mock))
     with requests.Session() as c:

@@ -7,9 +7,12 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
@@ -22,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "litellm/common/strings.hpp"
@@ -160,6 +164,30 @@ boost::asio::awaitable<boost::beast::error_code> parse_until(Stream& stream,
     }
     if (rec) co_return rec;
     buffer.commit(n);
+  }
+}
+
+// Writes `buffers` to `stream`. On a plain socket the kernel usually takes the whole message at
+// once, so it is written directly (one sendmsg, no Asio operation, no trip through the scheduler)
+// and only a remainder waits for the socket to drain. TLS streams always write asynchronously.
+template <class Stream, class Buffers>
+boost::asio::awaitable<boost::beast::error_code> write_all(Stream& stream, const Buffers& buffers) {
+  using boost::asio::as_tuple;
+  using boost::asio::use_awaitable;
+  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
+    boost::beast::error_code ec;
+    if (!stream.non_blocking()) stream.non_blocking(true, ec);
+    const size_t total = boost::asio::buffer_size(buffers);
+    const size_t n = ec ? 0 : stream.write_some(buffers, ec);
+    if (!ec && n == total) co_return ec;
+    if (ec && ec != boost::asio::error::would_block) co_return ec;
+    boost::beast::buffers_suffix<Buffers> rest(buffers);
+    rest.consume(ec ? 0 : n);
+    auto [aec, an] = co_await boost::asio::async_write(stream, rest, as_tuple(use_awaitable));
+    co_return aec;
+  } else {
+    auto [aec, an] = co_await boost::asio::async_write(stream, buffers, as_tuple(use_awaitable));
+    co_return aec;
   }
 }
 
