@@ -429,6 +429,10 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     headers.add("content-type", "application/json");
     on_tokens(caller, o.usage);
     if (cache_key) cache_->put(*cache_key, o.body, cache_controls);
+    const double total_seconds = seconds_since(started);
+    co_await out.send(200, headers.str(), o.body);
+    // Logged once the answer is out (LiteLLM's success callbacks also run after it): the spend
+    // record, metrics and alerts are not on the client's critical path.
     if (store_) {
       auto rec = spend_record(caller, ctx, call_id, started_unix, req.path);
       fill_deployment(rec, dep);
@@ -436,9 +440,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
       if (cache_key) rec.cache_key = *cache_key;
       store_->record(std::move(rec), caller.key);
     }
-    observe_success(m, *alerter_, caller, labels, o, o.usage, cost, seconds_since(started),
+    observe_success(m, *alerter_, caller, labels, o, o.usage, cost, total_seconds,
                     ctx.last_attempt_seconds, -1, request_messages(ctx));
-    co_await out.send(200, headers.str(), o.body);
     co_return;
   }
   // Streams are recorded when they end (or break), with the usage the stream reported.
