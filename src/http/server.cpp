@@ -179,7 +179,9 @@ class Session final : public SessionBase,
     responded_ = true;
     std::array<asio::const_buffer, 2> bufs{asio::buffer(head),
                                            asio::buffer(body.data(), head_only_ ? 0 : body.size())};
-    co_return co_await write(bufs);
+    size_t written;
+    if (write_now(bufs, written)) co_return !broken_;
+    co_return co_await write_rest(bufs, written);
   }
 
   asio::awaitable<bool> begin_stream(int status, std::string_view headers) override {
@@ -206,14 +208,18 @@ class Session final : public SessionBase,
     if (!chunked_) {
       std::array<asio::const_buffer, 2> bufs{asio::buffer(head.data(), head.size()),
                                              asio::buffer(data.data(), data.size())};
-      co_return co_await write(bufs);
+      size_t written;
+      if (write_now(bufs, written)) co_return !broken_;
+      co_return co_await write_rest(bufs, written);
     }
     char size_line[24];
     int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
     std::array<asio::const_buffer, 4> bufs{
         asio::buffer(head.data(), head.size()), asio::buffer(size_line, static_cast<size_t>(n)),
         asio::buffer(data.data(), data.size()), asio::buffer("\r\n", 2)};
-    co_return co_await write(bufs);
+    size_t written;
+    if (write_now(bufs, written)) co_return !broken_;
+    co_return co_await write_rest(bufs, written);
   }
 
   asio::awaitable<bool> end_stream() override {
@@ -221,7 +227,9 @@ class Session final : public SessionBase,
     pending_head_ = false;
     std::array<asio::const_buffer, 2> bufs{asio::buffer(head.data(), head.size()),
                                            asio::buffer("0\r\n\r\n", chunked_ ? 5 : 0)};
-    co_return co_await write(bufs);
+    size_t written;
+    if (write_now(bufs, written)) co_return !broken_;
+    co_return co_await write_rest(bufs, written);
   }
 
  private:
@@ -249,12 +257,24 @@ class Session final : public SessionBase,
     return head_out_;
   }
 
+  // The whole of `bufs` now, if the kernel takes it (the usual case): no coroutine, no Asio
+  // operation. False when the rest must wait for the client (write_rest below).
   template <class Buffers>
-  asio::awaitable<bool> write(const Buffers& bufs) {
-    if (broken_) co_return false;
+  bool write_now(const Buffers& bufs, size_t& written) {
+    written = 0;
+    if (broken_) return true;
+    beast::error_code ec;
+    written = net::write_now(stream_, bufs, ec);
+    if (!net::write_finished(bufs, written, ec)) return false;
+    if (ec) broken_ = true;
+    return true;
+  }
+
+  template <class Buffers>
+  asio::awaitable<bool> write_rest(const Buffers& bufs, size_t written) {
     // A client that stops reading must not hold the worker forever.
     deadline_->set(Clock::now() + server_.options.request_read_timeout);
-    auto ec = co_await net::write_all(stream_, bufs);
+    auto ec = co_await net::write_rest(stream_, bufs, written);
     deadline_->clear();
     if (ec) broken_ = true;
     co_return !ec;

@@ -236,7 +236,10 @@ struct Exchange::Impl {
   asio::awaitable<boost::system::error_code> exchange_once(const std::string& request_body) {
     arm();
     std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(request_body)};
-    auto wec = co_await conn->on_stream([&](auto& s) { return write_all(s, bufs); });
+    boost::system::error_code wec;
+    const size_t written = conn->on_stream([&](auto& s) { return write_now(s, bufs, wec); });
+    if (!write_finished(bufs, written, wec))
+      wec = co_await conn->on_stream([&](auto& s) { return write_rest(s, bufs, written); });
     if (wec) co_return conn->why(wec);
     body.clear();
     handed_out = false;

@@ -167,28 +167,43 @@ boost::asio::awaitable<boost::beast::error_code> parse_until(Stream& stream,
   }
 }
 
-// Writes `buffers` to `stream`. On a plain socket the kernel usually takes the whole message at
-// once, so it is written directly (one sendmsg, no Asio operation, no trip through the scheduler)
-// and only a remainder waits for the socket to drain. TLS streams always write asynchronously.
+// Writing a message: on a plain socket the kernel usually takes the whole of it at once, so it is
+// written directly (one sendmsg, no Asio operation, no trip through the scheduler, no coroutine
+// frame) and only a remainder waits for the socket to drain. TLS streams always write
+// asynchronously.
+//
+// write_now: the bytes written; `ec` is would_block when the kernel took nothing, and stays clear
+// (with 0 bytes) for TLS streams.
 template <class Stream, class Buffers>
-boost::asio::awaitable<boost::beast::error_code> write_all(Stream& stream, const Buffers& buffers) {
-  using boost::asio::as_tuple;
-  using boost::asio::use_awaitable;
+size_t write_now(Stream& stream, const Buffers& buffers, boost::beast::error_code& ec) {
   if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
-    boost::beast::error_code ec;
     if (!stream.non_blocking()) stream.non_blocking(true, ec);
-    const size_t total = boost::asio::buffer_size(buffers);
-    const size_t n = ec ? 0 : stream.write_some(buffers, ec);
-    if (!ec && n == total) co_return ec;
-    if (ec && ec != boost::asio::error::would_block) co_return ec;
-    boost::beast::buffers_suffix<Buffers> rest(buffers);
-    rest.consume(ec ? 0 : n);
-    auto [aec, an] = co_await boost::asio::async_write(stream, rest, as_tuple(use_awaitable));
-    co_return aec;
+    return ec ? 0 : stream.write_some(buffers, ec);
   } else {
-    auto [aec, an] = co_await boost::asio::async_write(stream, buffers, as_tuple(use_awaitable));
-    co_return aec;
+    (void)stream, (void)buffers, (void)ec;
+    return 0;
   }
+}
+
+// write_rest: the bytes after the first `written`, asynchronously.
+template <class Stream, class Buffers>
+boost::asio::awaitable<boost::beast::error_code> write_rest(Stream& stream, const Buffers& buffers,
+                                                            size_t written) {
+  boost::beast::buffers_suffix<Buffers> rest(buffers);
+  rest.consume(written);
+  auto [ec, n] = co_await boost::asio::async_write(
+      stream, rest, boost::asio::as_tuple(boost::asio::use_awaitable));
+  co_return ec;
+}
+
+// True when write_now finished the message (written whole, or failed for good in `ec`).
+template <class Buffers>
+bool write_finished(const Buffers& buffers, size_t written, boost::beast::error_code& ec) {
+  if (ec == boost::asio::error::would_block) {
+    ec = {};
+    return false;
+  }
+  return ec || written == boost::asio::buffer_size(buffers);
 }
 
 // A connection's deadline, armed lazily: moving it later (every request on a keep-alive connection
