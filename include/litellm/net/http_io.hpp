@@ -75,7 +75,7 @@ struct ParsedHead {
 };
 
 // basic_parser that stores the head in a ParsedHead and appends the body to a string the caller
-// names (and may change between reads: the upstream client streams into a reusable chunk).
+// names (the request body; the upstream response, whole or a stream's next bytes).
 template <bool isRequest>
 class LeanParser final : public boost::beast::http::basic_parser<isRequest> {
   using error_code = boost::beast::error_code;
@@ -85,7 +85,6 @@ class LeanParser final : public boost::beast::http::basic_parser<isRequest> {
     head_.reset();
     this->eager(true);
   }
-  void set_body(std::string* body) { body_ = body; }
   // Content-Length as sent, also when the parser refused the message before its header ended.
   std::optional<std::uint64_t> declared_length() const { return declared_length_; }
 
