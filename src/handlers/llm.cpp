@@ -429,10 +429,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     headers.add("content-type", "application/json");
     on_tokens(caller, o.usage);
     if (cache_key) cache_->put(*cache_key, o.body, cache_controls);
-    const double total_seconds = seconds_since(started);
-    co_await out.send(200, headers.str(), o.body);
-    // Logged once the answer is out (LiteLLM's success callbacks also run after it): the spend
-    // record, metrics and alerts are not on the client's critical path.
+    // The spend record is journaled before the answer goes out: a worker stopped while a large
+    // answer is still being written does not lose it.
     if (store_) {
       auto rec = spend_record(caller, ctx, call_id, started_unix, req.path);
       fill_deployment(rec, dep);
@@ -440,6 +438,9 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
       if (cache_key) rec.cache_key = *cache_key;
       store_->record(std::move(rec), caller.key);
     }
+    const double total_seconds = seconds_since(started);
+    co_await out.send(200, headers.str(), o.body);
+    // Metrics and alerts once the answer is out (LiteLLM's success callbacks also run after it).
     observe_success(m, *alerter_, caller, labels, o, o.usage, cost, total_seconds,
                     ctx.last_attempt_seconds, -1, request_messages(ctx));
     co_return;
