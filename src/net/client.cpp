@@ -233,6 +233,14 @@ struct Exchange::Impl {
 
   void arm() { conn->deadline->set(std::min(deadline.total, Clock::now() + deadline.idle)); }
 
+  // A body read failed: the connection is not reused, and a deadline reads as a timeout.
+  Error body_read_failed(boost::system::error_code ec) {
+    ec = conn->why(ec);
+    failed = true;
+    return transport_error("upstream body read failed: " + ec.message(),
+                           ec == beast::error::timeout);
+  }
+
   asio::awaitable<boost::system::error_code> exchange_once(const std::string& request_body) {
     arm();
     std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(request_body)};
@@ -350,12 +358,7 @@ asio::awaitable<Result<std::string_view>> Exchange::read_some() {
   auto ec = co_await im.conn->on_stream([&](auto& s) {
     return parse_until(s, im.conn->buffer, p, [&im] { return !im.body.empty(); });
   });
-  if (ec) {
-    ec = im.conn->why(ec);
-    im.failed = true;
-    co_return transport_error("upstream body read failed: " + ec.message(),
-                              ec == beast::error::timeout);
-  }
+  if (ec) co_return im.body_read_failed(ec);
   co_return std::string_view(im.body);
 }
 
@@ -368,12 +371,7 @@ asio::awaitable<Result<std::string>> Exchange::read_all(size_t limit) {
     auto ec = co_await im.conn->on_stream([&](auto& s) {
       return parse_until(s, im.conn->buffer, p, [&im, limit] { return im.body.size() > limit; });
     });
-    if (ec) {
-      ec = im.conn->why(ec);
-      im.failed = true;
-      co_return transport_error("upstream body read failed: " + ec.message(),
-                                ec == beast::error::timeout);
-    }
+    if (ec) co_return im.body_read_failed(ec);
   }
   if (im.body.size() > limit) {
     im.failed = true;

@@ -141,18 +141,17 @@ boost::asio::awaitable<boost::beast::error_code> parse_until(Stream& stream,
   constexpr size_t kReadSize = 16384;
   boost::beast::error_code ec;
   for (;;) {
+    size_t used = 0;
     if (buffer.size() > 0) {
-      const size_t used = parser.put(buffer.data(), ec);
+      used = parser.put(buffer.data(), ec);
       buffer.consume(used);
       if (ec == bhttp::error::need_more)
         ec = {};
       else if (ec)
         co_return ec;
-      if (parser.is_done() || done()) co_return ec;
-      if (used > 0 && buffer.size() > 0) continue;
-    } else if (parser.is_done() || done()) {
-      co_return ec;
     }
+    if (parser.is_done() || done()) co_return ec;
+    if (used > 0 && buffer.size() > 0) continue;  // the parser may take more of what is there
     auto [rec, n] = co_await stream.async_read_some(
         buffer.prepare(std::max(kReadSize, buffer.capacity() - buffer.size())),
         boost::asio::as_tuple(boost::asio::use_awaitable));
