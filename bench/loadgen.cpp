@@ -3,8 +3,8 @@
 //   open loop   : --rate R --duration S --connections C    (latency from the scheduled send time,
 //   so a
 //                                                          slow server cannot hide its queueing)
-//   streams     : --streams N                              (N concurrent SSE streams: first chunk,
-//   gaps)
+//   streams     : --streams N [--stagger-us U]             (N concurrent SSE streams: first chunk,
+//   gaps; all started at once, or stream i started i*U µs after the first)
 // Common: --port P --path /v1/chat/completions --body JSON [--header "K: V"]. Prints one JSON
 // object.
 #include <algorithm>
@@ -31,6 +31,7 @@ struct Args {
   double duration = 5;
   double rate = 0;
   int streams = 0;
+  double stagger_us = 0;
 };
 
 struct Stats {
@@ -145,7 +146,11 @@ asio::awaitable<void> closed_loop(const Args& a, Stats& st, Clock::time_point en
   }
 }
 
-asio::awaitable<void> one_stream(const Args& a, Stats& st) {
+asio::awaitable<void> one_stream(const Args& a, Stats& st, std::chrono::microseconds delay) {
+  if (delay.count() > 0) {
+    asio::steady_timer t(co_await asio::this_coro::executor, delay);
+    co_await t.async_wait(kTuple);
+  }
   tcp::socket s(co_await asio::this_coro::executor);
   if (!co_await connect(s, a, st)) co_return;
   std::string body = a.body;
@@ -198,6 +203,8 @@ int main(int argc, char** argv) {
       a.rate = std::atof(v.c_str());
     else if (k == "--streams")
       a.streams = std::atoi(v.c_str());
+    else if (k == "--stagger-us")
+      a.stagger_us = std::atof(v.c_str());
   }
   asio::io_context ioc(1);
   Stats st;
@@ -205,7 +212,10 @@ int main(int argc, char** argv) {
   const auto end = t0 + std::chrono::milliseconds(static_cast<int64_t>(a.duration * 1000));
   Clock::time_point schedule = t0;
   if (a.streams > 0) {
-    for (int i = 0; i < a.streams; ++i) asio::co_spawn(ioc, one_stream(a, st), asio::detached);
+    for (int i = 0; i < a.streams; ++i) {
+      const auto delay = std::chrono::microseconds(static_cast<int64_t>(i * a.stagger_us));
+      asio::co_spawn(ioc, one_stream(a, st, delay), asio::detached);
+    }
   } else {
     for (int i = 0; i < a.connections; ++i)
       asio::co_spawn(

@@ -74,6 +74,17 @@ def rss_mb(pids):
     return total / 1024
 
 
+def proxy_config(mock_port, general_extra=""):
+    """The proxy's config: one deployment on the mock, master key, Prometheus on as in production."""
+    return f"""
+model_list:
+  - model_name: bench
+    litellm_params: {{model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:{mock_port}/v1", api_key: sk-upstream}}
+general_settings: {{master_key: {MASTER_KEY}{general_extra}}}
+litellm_settings: {{callbacks: ["prometheus"]}}
+"""
+
+
 def wait_port(port, timeout=10):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -123,13 +134,7 @@ def start_db_target(build, tmp, env, mock_port, spawn):
     pg = PostgresServer().start()
     db = pg.new_database("bench")
     config = tmp / "config-db.yaml"
-    config.write_text(f"""
-model_list:
-  - model_name: bench
-    litellm_params: {{model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:{mock_port}/v1", api_key: sk-upstream}}
-general_settings: {{master_key: {MASTER_KEY}, database_url: "{pg.url(db)}", proxy_batch_write_at: 1}}
-litellm_settings: {{callbacks: ["prometheus"]}}
-""")
+    config.write_text(proxy_config(mock_port, f', database_url: "{pg.url(db)}", proxy_batch_write_at: 1'))
     port = free_port()
     p = spawn([str(build / "litellm-cpp"), "--config", str(config), "--host", "127.0.0.1", "--port", str(port),
                "--num_workers", "1"], env=dict(env, LITELLM_CPP_SPEND_JOURNAL_DIR=str(tmp / "journal")),
@@ -193,13 +198,7 @@ http {{
     targets["nginx"] = Target("nginx", nginx_port, nginx)
 
     config = tmp / "config.yaml"
-    config.write_text(f"""
-model_list:
-  - model_name: bench
-    litellm_params: {{model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:{mock_port}/v1", api_key: sk-upstream}}
-general_settings: {{master_key: {MASTER_KEY}}}
-litellm_settings: {{callbacks: ["prometheus"]}}
-""")
+    config.write_text(proxy_config(mock_port))
     env = dict(os.environ, LITELLM_MODE="PRODUCTION", LITELLM_LOG="ERROR")
     for name, n in (("litellm-cpp x1", 1), (f"litellm-cpp x{nproc}", nproc)):
         if n not in workers:
@@ -283,7 +282,16 @@ def main():
             r = loadgen(build, t, "--rate", rate, "--connections", 64, "--duration", dur, cpu=1)
             res[t.name]["errors"] += r["errors"]
             res[t.name]["fixed_rate_p99_us"] = r["p99_us"]
-        # 4. Streaming: N concurrent streams of 20 chunks 50 ms apart.
+        # 4. Streaming: N streams of 20 chunks 50 ms apart, started 1 ms apart (arrivals at 1000/s, up
+        # to N in flight: the relay's own latency), then all at once (a burst: N connection setups queue
+        # on both sides, so the first chunk waits for the streams ahead of it).
+        for t in targets.values():
+            r = loadgen(build, t, "--streams", streams, "--stagger-us", 1000, cpu=1)
+            res[t.name]["errors"] += r["errors"]
+            res[t.name]["stagger_first_chunk_p50_us"] = r["first_chunk_p50_us"]
+            res[t.name]["stagger_first_chunk_p99_us"] = r["first_chunk_p99_us"]
+            res[t.name]["stagger_gap_p99_us"] = r["gap_p99_us"]
+            res[t.name]["stagger_chunks"] = r["chunks"]
         for t in targets.values():
             before = rss_mb(t.pids()) if t.proc else 0
             r = loadgen(build, t, "--streams", streams, cpu=1)
@@ -293,9 +301,18 @@ def main():
             res[t.name]["stream_chunks"] = r["chunks"]
             if t.proc:
                 res[t.name]["stream_rss_growth_mb"] = round(max(0.0, rss_mb(t.pids()) - before), 1)
+        d = res["direct"]
         for t in proxies:
-            res[t.name]["stream_added_first_chunk_us"] = round(
-                res[t.name]["stream_first_chunk_p50_us"] - res["direct"]["stream_first_chunk_p50_us"], 1)
+            v = res[t.name]
+            v["stagger_added_first_chunk_us"] = round(v["stagger_first_chunk_p50_us"] - d["stagger_first_chunk_p50_us"], 1)
+            v["stagger_added_first_chunk_p99_us"] = round(
+                v["stagger_first_chunk_p99_us"] - d["stagger_first_chunk_p99_us"], 1)
+            v["stream_added_first_chunk_us"] = round(v["stream_first_chunk_p50_us"] - d["stream_first_chunk_p50_us"], 1)
+        for name, v in res.items():  # every event of every stream must arrive
+            expected = streams * 21
+            for key in ("stagger_chunks", "stream_chunks"):
+                if v.get(key, expected) != expected:
+                    v["errors"] += 1
         if pg is not None:
             # Every request of the virtual-key scenario has its spend row once the last batch is in.
             server, db = pg
@@ -348,9 +365,12 @@ def render(res, meta):
         ("CPU µs per request (c=32)", "cpu_us_per_req"), ("CPU ratio to nginx (median of rounds)", "cpu_ratio_to_nginx"),
         ("throughput req/s (c=32)", "rps"), ("added p50 latency µs (c=1)", "added_p50_us"),
         ("added p99 latency µs (c=1)", "added_p99_us"), (f"p99 µs at {meta['rate']} req/s", "fixed_rate_p99_us"),
-        ("stream: added first-chunk µs (p50)", "stream_added_first_chunk_us"),
-        ("stream: inter-chunk gap p99 µs (50 ms pacing)", "stream_gap_p99_us"),
-        (f"stream: chunks received ({meta['streams']} streams × (20 + [DONE]))", "stream_chunks"),
+        (f"stream: added first-chunk µs p50, {meta['streams']} streams started 1 ms apart", "stagger_added_first_chunk_us"),
+        ("stream: added first-chunk µs p99, started 1 ms apart", "stagger_added_first_chunk_p99_us"),
+        ("stream: inter-chunk gap p99 µs (50 ms pacing), started 1 ms apart", "stagger_gap_p99_us"),
+        (f"stream: added first-chunk µs p50, {meta['streams']} streams started at once", "stream_added_first_chunk_us"),
+        ("stream: inter-chunk gap p99 µs (50 ms pacing), started at once", "stream_gap_p99_us"),
+        (f"stream: events received, each run ({meta['streams']} streams × (20 + [DONE]))", "stream_chunks"),
         ("RSS idle MB (whole tree)", "rss_idle_mb"), ("RSS idle MB per worker", "rss_idle_per_worker_mb"),
         ("RSS under load MB", "rss_load_mb"), (f"RSS growth with {meta['streams']} streams MB", "stream_rss_growth_mb"),
         ("requests sent / spend rows in Postgres", "spend_rows"),

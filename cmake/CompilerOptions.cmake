@@ -16,3 +16,24 @@ if(LITELLM_ASAN)
     -fno-sanitize-recover=undefined)
   target_link_options(litellm_options INTERFACE -fsanitize=address,undefined)
 endif()
+# Profile-guided optimization (scripts/build.sh release runs both steps): "generate" builds the
+# instrumented binaries that bench/pgo_train.py runs, "use" builds with the profile they wrote. Profile
+# files are named relative to the build directory, so the two steps can use different directories.
+set(LITELLM_PGO "" CACHE STRING "Profile-guided optimization step: generate, use, or empty for none")
+set(LITELLM_PGO_DIR "${PROJECT_SOURCE_DIR}/build/pgo-profile" CACHE PATH "Where the profile is written and read")
+if(LITELLM_PGO STREQUAL "generate")
+  target_compile_options(litellm_options INTERFACE -fprofile-generate=${LITELLM_PGO_DIR}
+    -fprofile-prefix-path=${CMAKE_BINARY_DIR} -fprofile-update=single)
+  target_link_options(litellm_options INTERFACE -fprofile-generate=${LITELLM_PGO_DIR})
+elseif(LITELLM_PGO STREQUAL "use")
+  if(NOT IS_DIRECTORY ${LITELLM_PGO_DIR})
+    message(FATAL_ERROR "LITELLM_PGO=use: no profile in ${LITELLM_PGO_DIR} (scripts/build.sh release makes one)")
+  endif()
+  # Code the training did not run stays optimized as without a profile (partial training); a source
+  # changed since the profile was taken only loses its profile, it does not fail the build.
+  target_compile_options(litellm_options INTERFACE -fprofile-use=${LITELLM_PGO_DIR}
+    -fprofile-prefix-path=${CMAKE_BINARY_DIR} -fprofile-partial-training -Wno-missing-profile
+    -Wno-error=coverage-mismatch)
+elseif(NOT LITELLM_PGO STREQUAL "")
+  message(FATAL_ERROR "LITELLM_PGO must be generate, use or empty, not '${LITELLM_PGO}'")
+endif()

@@ -232,3 +232,35 @@ def test_DockerCompose_CommandAndEnvironmentValidate(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "LiteLLM: config OK (" in r.stdout
     assert svc["healthcheck"]["test"][-1].endswith(":4001/health/liveliness")
+
+
+def test_Dockerfile_BuildStageHasEverythingTheBuildReads(tmp_path):
+    """No Docker engine here: the image's build stage is checked by copying exactly what its COPY lines
+    copy into an empty directory and configuring the build there the way its build command does (the
+    instrumented build that the release build's profile comes from). A directory the build reads but the
+    image does not copy fails here."""
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
+    build_stage = dockerfile.split("\nFROM ", 2)[1]
+    runs = " ".join(line for line in build_stage.splitlines() if line.startswith("RUN "))
+    assert "bash scripts/build.sh release" in runs
+    ctx = tmp_path / "src"
+    ctx.mkdir()
+    ignored = {"build"}
+    for line in build_stage.splitlines():
+        if not line.startswith("COPY ") or "--from=" in line:
+            continue
+        *sources, dest = line.split()[1:]
+        for s in sources:
+            assert s.split("/")[0] not in ignored, f"{s} is in .dockerignore"
+            src = ROOT / s
+            target = ctx / (s if dest == "./" else dest)
+            if src.is_dir():
+                subprocess.run(["cp", "-r", str(src), str(target)], check=True)
+            else:
+                subprocess.run(["cp", str(src), str(ctx / src.name)], check=True)
+    for script in re.findall(r"bash (scripts/\S+)", runs):
+        assert (ctx / script).is_file(), f"{script} is run but not copied"
+    r = subprocess.run(["cmake", "--preset", "pgo-gen", "-DLITELLM_PGO_DIR=" + str(tmp_path / "profile")],
+                       cwd=ctx, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (ctx / "bench" / "pgo_train.py").is_file()
