@@ -75,11 +75,15 @@ def main():
                     e.read()
         print(f"pgo_train: {sent} chat completions, {50 * len(calls)} other requests")
     finally:
-        if proxy is not None:
-            proxy.send_signal(signal.SIGTERM)  # a graceful stop: every process writes its profile
-            proxy.wait(30)
-        mock.send_signal(signal.SIGTERM)
-        mock.wait(10)
+        for p, grace in ((proxy, 30), (mock, 10)):
+            if p is None:
+                continue
+            p.send_signal(signal.SIGTERM)  # the proxy's graceful stop: every process writes its profile
+            try:
+                p.wait(grace)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0 if proxy is not None and proxy.returncode == 0 else 1
 
