@@ -94,6 +94,7 @@ class Session final : public SessionBase,
         break;
       }
       if (hec) {
+        peer_closed_ = hec == bhttp::error::end_of_stream;
         if (hec == bhttp::error::header_limit)
           co_await reply_error(431, "Request header fields too large");
         else if (hec != bhttp::error::end_of_stream && !deadline_->expired() &&
@@ -150,7 +151,8 @@ class Session final : public SessionBase,
       if (broken_ || !keep_alive_) break;
     }
     boost::system::error_code ec;
-    socket().shutdown(tcp::socket::shutdown_send, ec);
+    // The peer closed between requests: closing the socket sends our FIN, no shutdown needed.
+    if (!peer_closed_) socket().shutdown(tcp::socket::shutdown_send, ec);
     if (linger_ && socket().is_open()) {
       // Lingering close (as nginx): the client may still be sending a body we refused; reading it
       // off for a bounded time lets it see our answer instead of a connection reset.
@@ -316,6 +318,7 @@ class Session final : public SessionBase,
   bool idle_ = false;
   bool pending_head_ = false;  // head_out_ goes out with the first chunk
   bool linger_ = false;
+  bool peer_closed_ = false;
 };
 
 }  // namespace
@@ -329,6 +332,8 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       continue;
     }
     boost::system::error_code ignored;
+    // Non-blocking from the start: one ioctl serves Asio's operations and our direct writes.
+    socket.non_blocking(true, ignored);
     socket.set_option(tcp::no_delay(true), ignored);
     if (tls) {
       auto s = std::make_shared<Session<TlsStream>>(*this, TlsStream(std::move(socket), *tls));

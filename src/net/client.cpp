@@ -4,7 +4,6 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -15,6 +14,7 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "litellm/common/strings.hpp"
 #include "litellm/net/http_io.hpp"
@@ -95,7 +95,6 @@ struct Connection : std::enable_shared_from_this<Connection> {
   tcp::socket& socket() { return plain ? *plain : beast::get_lowest_layer(*tls); }
   void close() {
     boost::system::error_code ignored;
-    socket().shutdown(tcp::socket::shutdown_both, ignored);
     socket().close(ignored);
   }
   // Runs `f` on the connection's stream (plain or TLS); both return the same awaitable type.
@@ -162,7 +161,17 @@ class ConnectionPool {
     else
       c->plain = std::make_unique<tcp::socket>(ioc_);
     c->deadline->set(connect_deadline);
-    auto [cec, ep] = co_await asio::async_connect(c->socket(), results, kTuple);
+    // Each address in turn, as asio::async_connect, with the socket non-blocking before the
+    // connect: one ioctl serves Asio's operations and our direct writes.
+    boost::system::error_code cec = asio::error::not_found;
+    for (const auto& entry : results) {
+      auto& s = c->socket();
+      if (s.is_open()) s.close(cec);
+      s.open(entry.endpoint().protocol(), cec);
+      if (!cec) s.non_blocking(true, cec);
+      if (!cec) std::tie(cec) = co_await s.async_connect(entry.endpoint(), kTuple);
+      if (!cec || c->deadline->expired()) break;
+    }
     if (cec) {
       cec = c->why(cec);
       co_return transport_error(url.host + ":" + url.port + ": " + cec.message(),
