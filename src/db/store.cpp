@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -424,71 +425,76 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
     if (!rec.user.empty()) add("u:", rec.user);
   }
   // One compact JSON object per line (spend_sql.cpp expands it): short keys, empty values left
-  // out, times as unix milliseconds. Written directly: this runs for every request.
+  // out, times as unix milliseconds. Written directly: this runs for every request. Every member
+  // is appended with its separator and key in one piece (",\"k\":"); the first separator becomes
+  // the object's opening brace.
   ++queued_;
   std::string& o = pending_;
-  o += '{';
-  bool first = true;
-  auto field = [&](std::string_view k) {
-    if (!first) o += ',';
-    first = false;
-    o += '"';
-    o += k;
-    o += "\":"sv;
-  };
-  auto str = [&](std::string_view k, std::string_view v) {
+  const size_t start = o.size();
+  size_t estimate = 160 + rec.request_id.size() + rec.call_type.size() + rec.api_key.size() +
+                    rec.model.size() + rec.model_id.size() + rec.model_group.size() +
+                    rec.custom_llm_provider.size() + rec.api_base.size() + rec.user.size() +
+                    rec.key_alias.size() + rec.team_id.size() + rec.team_alias.size() +
+                    rec.org_id.size() + rec.end_user.size() + rec.endpoint.size() +
+                    rec.cache_key.size();
+  for (const auto& t : rec.tags) estimate += t.size() + 3;
+  if (o.capacity() - o.size() < estimate) o.reserve(std::max(o.size() + estimate, 2 * o.size()));
+  auto str = [&](std::string_view member, std::string_view v) {
     if (v.empty()) return;
-    field(k);
+    o.append(member);
     litellm::json::append_quoted(o, v);
   };
-  auto num = [&](std::string_view k, auto v) {
-    field(k);
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    o.append(buf, ec == std::errc() ? end : buf);
+  auto num = [&](std::string_view member, auto v) {
+    char buf[64];
+    std::memcpy(buf, member.data(), member.size());
+    auto [end, ec] = std::to_chars(buf + member.size(), buf + sizeof buf, v);
+    if (ec == std::errc()) o.append(buf, static_cast<size_t>(end - buf));
   };
   auto ms = [](double t) { return static_cast<int64_t>(t * 1000); };
-  str("r", rec.request_id);
-  str("ct", rec.call_type);
-  str("k", rec.api_key);
-  if (rec.spend != 0) num("s", rec.spend);
-  num("pt", rec.prompt_tokens);
-  num("co", rec.completion_tokens);
-  num("tt", rec.total_tokens);
-  num("t0", ms(rec.start_time));
-  num("t1", ms(rec.end_time));
-  if (rec.completion_start_time > 0) num("tf", ms(rec.completion_start_time));
-  str("m", rec.model);
-  str("mi", rec.model_id);
-  str("g", rec.model_group);
-  str("p", rec.custom_llm_provider);
-  str("b", rec.api_base);
-  str("u", rec.user);
-  str("ka", rec.key_alias);
-  str("ti", rec.team_id);
-  str("ta", rec.team_alias);
-  str("o", rec.org_id);
-  str("eu", rec.end_user);
+  str(",\"r\":"sv, rec.request_id);
+  str(",\"ct\":"sv, rec.call_type);
+  str(",\"k\":"sv, rec.api_key);
+  if (rec.spend != 0) num(",\"s\":"sv, rec.spend);
+  num(",\"pt\":"sv, rec.prompt_tokens);
+  num(",\"co\":"sv, rec.completion_tokens);
+  num(",\"tt\":"sv, rec.total_tokens);
+  num(",\"t0\":"sv, ms(rec.start_time));
+  num(",\"t1\":"sv, ms(rec.end_time));
+  if (rec.completion_start_time > 0) num(",\"tf\":"sv, ms(rec.completion_start_time));
+  str(",\"m\":"sv, rec.model);
+  str(",\"mi\":"sv, rec.model_id);
+  str(",\"g\":"sv, rec.model_group);
+  str(",\"p\":"sv, rec.custom_llm_provider);
+  str(",\"b\":"sv, rec.api_base);
+  str(",\"u\":"sv, rec.user);
+  str(",\"ka\":"sv, rec.key_alias);
+  str(",\"ti\":"sv, rec.team_id);
+  str(",\"ta\":"sv, rec.team_alias);
+  str(",\"o\":"sv, rec.org_id);
+  str(",\"eu\":"sv, rec.end_user);
   if (!rec.tags.empty()) {
-    field("tg");
-    o += '[';
+    o += ",\"tg\":["sv;
     for (size_t i = 0; i < rec.tags.size(); ++i) {
       if (i) o += ',';
       litellm::json::append_quoted(o, rec.tags[i]);
     }
     o += ']';
   }
-  str("ep", rec.endpoint);
-  str("ck", rec.cache_key);
+  str(",\"ep\":"sv, rec.endpoint);
+  str(",\"ck\":"sv, rec.cache_key);
   if (rec.cache_hit) o += ",\"ch\":true"sv;
   if (options_.disable_spend_logs) o += ",\"l\":false"sv;
   if (!rec.success) {
     o += ",\"ok\":false"sv;
-    if (!options_.disable_error_logs) str("ei", uuid4());
-    str("et", rec.exception_type);
-    str("es", rec.exception_string);
-    str("sc", rec.status_code);
+    if (!options_.disable_error_logs) str(",\"ei\":"sv, uuid4());
+    str(",\"et\":"sv, rec.exception_type);
+    str(",\"es\":"sv, rec.exception_string);
+    str(",\"sc\":"sv, rec.status_code);
   }
+  if (o.size() == start)
+    o += '{';
+  else
+    o[start] = '{';
   o += "}\n"sv;
 }
 
