@@ -75,6 +75,20 @@ def rss_mb(pids):
     return total / 1024
 
 
+def private_mb(pids):
+    """Memory no other process shares (Private_Clean + Private_Dirty): what one more worker costs. RSS also
+    counts every shared library page the process touched, which all workers (and other programs) share."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
 def proxy_config(mock_port, general_extra=""):
     """The proxy's config: one deployment on the mock, master key, Prometheus on as in production."""
     return f"""
@@ -243,6 +257,9 @@ def main():
             res[t.name]["rss_idle_mb"] = round(rss_mb(t.pids()), 1)
             if t.name.startswith("litellm"):
                 res[t.name]["rss_idle_per_worker_mb"] = round(rss_mb(t.pids()[1:]) / max(1, len(t.pids()) - 1), 1)
+            if len(t.pids()) > 1:  # workers under a master or supervisor (nginx and ours)
+                res[t.name]["private_idle_per_worker_mb"] = round(
+                    private_mb(t.pids()[1:]) / (len(t.pids()) - 1), 1)
         # Warm-up (connection pools, page faults).
         for t in targets.values():
             loadgen(build, t, "--connections", 8, "--duration", 0.5, cpu=1)
@@ -373,6 +390,7 @@ def render(res, meta):
         ("stream: inter-chunk gap p99 µs (50 ms pacing), started at once", "stream_gap_p99_us"),
         (f"stream: events received, each run ({meta['streams']} streams × ({STREAM_CHUNKS} + [DONE]))", "stream_chunks"),
         ("RSS idle MB (whole tree)", "rss_idle_mb"), ("RSS idle MB per worker", "rss_idle_per_worker_mb"),
+        ("unshared memory idle MB per worker (Private_Clean + Private_Dirty)", "private_idle_per_worker_mb"),
         ("RSS under load MB", "rss_load_mb"), (f"RSS growth with {meta['streams']} streams MB", "stream_rss_growth_mb"),
         ("requests sent / spend rows in Postgres", "spend_rows"),
         ("errors", "errors"),
