@@ -431,14 +431,6 @@ void Store::record(SpendRecord rec, const KeyPtr& key) {
   ++queued_;
   std::string& o = pending_;
   const size_t start = o.size();
-  size_t estimate = 160 + rec.request_id.size() + rec.call_type.size() + rec.api_key.size() +
-                    rec.model.size() + rec.model_id.size() + rec.model_group.size() +
-                    rec.custom_llm_provider.size() + rec.api_base.size() + rec.user.size() +
-                    rec.key_alias.size() + rec.team_id.size() + rec.team_alias.size() +
-                    rec.org_id.size() + rec.end_user.size() + rec.endpoint.size() +
-                    rec.cache_key.size();
-  for (const auto& t : rec.tags) estimate += t.size() + 3;
-  if (o.capacity() - o.size() < estimate) o.reserve(std::max(o.size() + estimate, 2 * o.size()));
   auto str = [&](std::string_view member, std::string_view v) {
     if (v.empty()) return;
     o.append(member);
