@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 
@@ -19,7 +20,15 @@ struct Loaded {
 const Loaded& loaded() {
   static const Loaded l = [] {
     Loaded out;
+    // GnuTLS comes in with libpq's LDAP library (Debian's libldap uses it for ldaps:// service
+    // lookups) and initializes itself when loaded: its configuration, p11-kit's modules, ~0.9 MB
+    // of library pages per worker that nothing here uses (libpq speaks TLS with OpenSSL).
+    // GNUTLS_NO_IMPLICIT_INIT defers that to the first real use (libldap calls
+    // gnutls_global_init itself). Set for the load only, unless the environment already says.
+    const bool defer_gnutls = ::getenv("GNUTLS_NO_IMPLICIT_INIT") == nullptr &&
+                              ::setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0) == 0;
     void* h = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+    if (defer_gnutls) ::unsetenv("GNUTLS_NO_IMPLICIT_INIT");
     if (h == nullptr) {
       const char* e = ::dlerror();
       out.error = std::string("cannot load libpq.so.5 (install libpq5): ") + (e ? e : "");

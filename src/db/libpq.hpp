@@ -10,14 +10,13 @@
 namespace litellm::db {
 
 struct LibPq {
-#define LITELLM_PQ_FUNCTIONS(X)                                                               \
-  X(PQclear)                                                                                  \
-  X(PQcmdTuples)                                                                              \
-  X(PQconndefaults) X(PQconnectPoll) X(PQconnectStart) X(PQconnectdbParams) X(PQconninfoFree) \
-      X(PQconsumeInput) X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish) X(PQflush)    \
-          X(PQfname) X(PQgetResult) X(PQgetisnull) X(PQgetlength) X(PQgetvalue) X(PQisBusy)   \
-              X(PQnfields) X(PQntuples) X(PQresultErrorField) X(PQresultErrorMessage)         \
-                  X(PQresultStatus) X(PQsendQuery) X(PQsendQueryParams) X(PQsetnonblocking)   \
+#define LITELLM_PQ_FUNCTIONS(X)                                                                   \
+  X(PQclear)                                                                                      \
+  X(PQcmdTuples) X(PQconndefaults) X(PQconnectPoll) X(PQconnectStartParams) X(PQconnectdbParams)  \
+      X(PQconninfoFree) X(PQconsumeInput) X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish) \
+          X(PQflush) X(PQfname) X(PQgetResult) X(PQgetisnull) X(PQgetlength) X(PQgetvalue)        \
+              X(PQisBusy) X(PQnfields) X(PQntuples) X(PQresultErrorField) X(PQresultErrorMessage) \
+                  X(PQresultStatus) X(PQsendQuery) X(PQsendQueryParams) X(PQsetnonblocking)       \
                       X(PQsocket) X(PQstatus)
 #define LITELLM_PQ_MEMBER(name) decltype(&::name) name = nullptr;
   LITELLM_PQ_FUNCTIONS(LITELLM_PQ_MEMBER)

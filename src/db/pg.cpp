@@ -5,6 +5,10 @@
 
 #include "libpq.hpp"
 
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -33,6 +37,37 @@ std::string trim_msg(const char* m) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
 }
+
+// Keywords given to libpq before the user's connection string, which overrides them
+// (`expand_dbname`). GSSAPI encryption is off unless asked for: libpq's default "prefer" asks
+// Kerberos for credentials on every connection (its configuration and credential cache: ~0.6 MB
+// of library pages per worker and ~40 us of CPU per connection here), and Prisma, which LiteLLM
+// connects with, has no GSSAPI at all, so no LiteLLM database relies on it. A `gssencmode` in
+// the URL or PGGSSENCMODE in the environment still decides (docs/compatibility.md).
+struct ConnectParams {
+  std::vector<const char*> keys, values;
+  std::string timeout;
+
+  explicit ConnectParams(const std::string& conninfo, std::optional<int> timeout_seconds = {}) {
+    if (const char* e = std::getenv("PGGSSENCMODE"); e == nullptr || *e == '\0')
+      add("gssencmode", "disable");
+    add("dbname", conninfo.c_str());
+    if (timeout_seconds) {
+      timeout = std::to_string(*timeout_seconds);
+      add("connect_timeout", timeout.c_str());  // after dbname: overrides the URL's
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+  }
+  ConnectParams(const ConnectParams&) = delete;
+  ConnectParams& operator=(const ConnectParams&) = delete;
+
+ private:
+  void add(const char* k, const char* v) {
+    keys.push_back(k);
+    values.push_back(v);
+  }
+};
 
 // Waits until the socket is ready (read or write) or the deadline passes. False on timeout or
 // socket error.
@@ -100,7 +135,8 @@ class Pool::Conn {
   static asio::awaitable<Result<std::unique_ptr<Conn>>> open(asio::io_context& ioc,
                                                              const std::string& conninfo,
                                                              std::chrono::milliseconds timeout) {
-    PGconn* c = pq().PQconnectStart(conninfo.c_str());
+    const ConnectParams params(conninfo);
+    PGconn* c = pq().PQconnectStartParams(params.keys.data(), params.values.data(), 1);
     if (c == nullptr) co_return db_error("out of memory starting a database connection", true);
     auto conn = std::make_unique<Conn>(ioc, c);
     if (pq().PQstatus(c) == CONNECTION_BAD)
@@ -287,10 +323,8 @@ asio::awaitable<Result<PgResult>> Pool::query(std::string_view sql, const Params
 }
 
 Result<BlockingConn> BlockingConn::connect(const std::string& conninfo, int timeout_seconds) {
-  const char* keys[] = {"dbname", "connect_timeout", nullptr};
-  std::string t = std::to_string(timeout_seconds);
-  const char* vals[] = {conninfo.c_str(), t.c_str(), nullptr};
-  PGconn* c = pq().PQconnectdbParams(keys, vals, 1);
+  const ConnectParams params(conninfo, timeout_seconds);
+  PGconn* c = pq().PQconnectdbParams(params.keys.data(), params.values.data(), 1);
   if (pq().PQstatus(c) != CONNECTION_OK) {
     std::string msg = trim_msg(pq().PQerrorMessage(c));
     pq().PQfinish(c);

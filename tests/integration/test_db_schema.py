@@ -105,6 +105,28 @@ def test_non_postgres_url_exits_1(tmp_path):
     assert "PostgreSQL URL" in out.stderr
 
 
+def test_gssapi_encryption_is_the_urls_or_the_environments_choice(pg_server, tmp_path):
+    """We connect without GSSAPI encryption unless asked (Prisma has none); a `gssencmode` in the URL
+    or PGGSSENCMODE still wins: `require` against a server without Kerberos fails with libpq's reason."""
+    import subprocess
+    name = pg_server.new_database("gss")
+    url = pg_server.url(name)
+    cases = [(url + ("&" if "?" in url else "?") + "gssencmode=require", {}), (url, {"PGGSSENCMODE": "require"}),
+             (url, {})]
+    for i, (u, extra) in enumerate(cases):
+        cfg = tmp_path / f"c{i}.yaml"
+        cfg.write_text(f"general_settings:\n  database_url: {u}\n  database_connection_timeout: 1\n")
+        out = subprocess.run([str(BINARY), "--config", str(cfg), "--skip_server_startup"], capture_output=True,
+                             text=True, timeout=60,
+                             env={"PATH": "/usr/bin:/bin", "LITELLM_MODE": "PRODUCTION", **extra})
+        if i < 2:
+            assert out.returncode == 1, (u, extra, out.stderr)
+            assert "GSSAPI encryption required" in out.stderr
+        else:
+            assert out.returncode == 0, out.stderr
+            assert "Setup complete" in out.stdout + out.stderr
+
+
 def test_compose_migrate_service_prepares_the_database_for_the_proxy(pg_server, tmp_path):
     """docker-compose.yml: the one-shot `migrate` service's command and environment create LiteLLM's
     tables; the proxy's own environment (DISABLE_SCHEMA_UPDATE=true) then finds them all."""
