@@ -1,11 +1,14 @@
 // String and environment helpers.
 #include "litellm/common/strings.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <stdexcept>
 
 namespace litellm {
 
@@ -35,6 +38,26 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && std::strchr(" \t\r\n", s.front()) != nullptr) s.remove_prefix(1);
   while (!s.empty() && std::strchr(" \t\r\n", s.back()) != nullptr) s.remove_suffix(1);
   return s;
+}
+
+Needle::Needle(std::string_view needle) : needle_(needle) {
+  if (needle_.empty() || needle_.size() > 255) throw std::invalid_argument("Needle: 1-255 bytes");
+  const size_t n = needle_.size();
+  std::fill(std::begin(shift_), std::end(shift_), static_cast<uint8_t>(n));
+  for (size_t i = 0; i + 1 < n; ++i)
+    shift_[static_cast<unsigned char>(needle_[i])] = static_cast<uint8_t>(n - 1 - i);
+}
+
+bool Needle::in(std::string_view haystack) const {
+  const size_t n = needle_.size();
+  if (haystack.size() < n) return false;
+  const char last = needle_[n - 1];
+  for (size_t i = 0; i + n <= haystack.size();) {
+    const char c = haystack[i + n - 1];
+    if (c == last && std::memcmp(haystack.data() + i, needle_.data(), n - 1) == 0) return true;
+    i += shift_[static_cast<unsigned char>(c)];
+  }
+  return false;
 }
 
 std::optional<std::string> env(const char* name) {

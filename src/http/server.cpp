@@ -214,10 +214,13 @@ class Session final : public SessionBase,
       if (write_now(bufs, written)) co_return !broken_;
       co_return co_await write_rest(bufs, written);
     }
-    char size_line[24];
-    int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", data.size());
+    char size_line[20];  // the chunk size in hex (to_chars: snprintf cost ~700 instructions)
+    char* end = std::to_chars(size_line, size_line + 16, data.size(), 16).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
     std::array<asio::const_buffer, 4> bufs{
-        asio::buffer(head.data(), head.size()), asio::buffer(size_line, static_cast<size_t>(n)),
+        asio::buffer(head.data(), head.size()),
+        asio::buffer(size_line, static_cast<size_t>(end - size_line)),
         asio::buffer(data.data(), data.size()), asio::buffer("\r\n", 2)};
     size_t written;
     if (write_now(bufs, written)) co_return !broken_;

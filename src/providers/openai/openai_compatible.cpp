@@ -23,6 +23,9 @@ const char* endpoint_suffix(Endpoint e) {
   return "/chat/completions";
 }
 
+const Needle kError("\"error\"");
+const Needle kUsage("\"usage\"");
+
 class OpenAIStream final : public SseStreamTranslator {
  public:
   explicit OpenAIStream(std::string exception_name) : exception_name_(std::move(exception_name)) {}
@@ -36,11 +39,10 @@ class OpenAIStream final : public SseStreamTranslator {
         done_ = true;
         continue;
       }
-      if (ev.event == "error" ||
-          (data.find("\"error\"") != std::string_view::npos && is_error(data))) {
+      if (ev.event == "error" || (kError.in(data) && is_error(data))) {
         return map_http_error(exception_name_, 500, data, {});
       }
-      if (data.find("\"usage\"") != std::string_view::npos) read_usage(data, usage_);
+      if (kUsage.in(data)) read_usage(data, usage_);
       out.append("data: ");
       out.append(data);
       out.append("\n\n");
