@@ -441,6 +441,7 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     const double total_seconds = seconds_since(started);
     co_await out.send(200, headers.str(), o.body);
     // Metrics and alerts once the answer is out (LiteLLM's success callbacks also run after it).
+    LlmCall::observe_answer(ctx, o);
     observe_success(m, *alerter_, caller, labels, o, o.usage, cost, total_seconds,
                     ctx.last_attempt_seconds, -1, request_messages(ctx));
     co_return;
@@ -492,7 +493,9 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     if (!assembled) return;
     if (auto full = assembled->result()) cache_->put(*cache_key, *full, cache_controls);
   };
-  if (!co_await out.begin_stream(200, headers.str())) {
+  const bool head_sent = co_await out.begin_stream(200, headers.str());
+  LlmCall::observe_answer(ctx, o);
+  if (!head_sent) {
     if (o.exchange) o.exchange->abandon();
     co_return;
   }

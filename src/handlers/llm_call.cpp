@@ -105,6 +105,7 @@ asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& mode
   if (!sel) co_return sel.error();
   auto result = co_await with_retries(*sel, model);
   if (result && blocked_by_content_filter(*result, sel->model_group)) {
+    observe_answer(ctx_, *result);  // the deployment answered; the answer is what fails
     result = Error::make(ErrorKind::kContentPolicyViolation, 400,
                          "litellm.ContentPolicyViolationError: Response output was blocked.");
   }
@@ -228,6 +229,18 @@ void LlmCall::observe_failure(const router::RoutedDeployment& dep, const std::st
   }
 }
 
+void LlmCall::observe_answer(const CallContext& ctx, const Outcome& o) {
+  if (!ctx.track || o.deployment == nullptr) return;
+  const auto& obs = ctx.obs;
+  const auto& dep = *o.deployment;
+  if (obs.metrics && obs.labels)
+    obs.metrics->attempt(*obs.labels, deployment_labels(dep, o.model_group), 200, {},
+                         ctx.last_attempt_seconds, o.usage.completion_tokens);
+  if (obs.alerter && o.usage.completion_tokens > 0)
+    obs.alerter->deployment_success(alert_deployment(dep),
+                                    ctx.last_attempt_seconds / o.usage.completion_tokens);
+}
+
 asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
                                                   const std::string& group) {
   const auto& dep = *cand.deployment;
@@ -243,17 +256,10 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (ctx_.track) observe_failure(dep, group, e, benched, seconds());
     return e;
   };
-  auto succeed = [&](Outcome& o, int64_t tokens) {
+  auto succeed = [&](Outcome&, int64_t tokens) {
     if (!ctx_.track) return;
     router_.on_success(dep, tokens);
-    ctx_.last_attempt_seconds = seconds();
-    const auto& obs = ctx_.obs;
-    if (obs.metrics && obs.labels)
-      obs.metrics->attempt(*obs.labels, deployment_labels(dep, group), 200, {},
-                           ctx_.last_attempt_seconds, o.usage.completion_tokens);
-    if (obs.alerter && o.usage.completion_tokens > 0)
-      obs.alerter->deployment_success(alert_deployment(dep),
-                                      ctx_.last_attempt_seconds / o.usage.completion_tokens);
+    ctx_.last_attempt_seconds = seconds();  // its metrics: observe_answer, after the send
   };
   const std::optional<config::Json>& mock =
       ctx_.request_mock ? ctx_.request_mock : dep.config->params.mock_response;

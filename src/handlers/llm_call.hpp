@@ -66,6 +66,10 @@ class LlmCall {
           size_t max_response, CallContext& ctx)
       : cfg_(cfg), router_(router), client_(client), max_response_(max_response), ctx_(ctx) {}
   boost::asio::awaitable<Result<Outcome>> run();
+  // The answering attempt's metrics and slow-response check, called by the gateway once the
+  // answer (or a stream's head) is out, like LiteLLM's success callbacks: `o` is what run()
+  // returned. Failed attempts are reported as they fail.
+  static void observe_answer(const CallContext& ctx, const Outcome& o);
 
  private:
   boost::asio::awaitable<Result<Outcome>> with_fallbacks(const std::string& model);
