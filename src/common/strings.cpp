@@ -51,10 +51,16 @@ Needle::Needle(std::string_view needle) : needle_(needle) {
 bool Needle::in(std::string_view haystack) const {
   const size_t n = needle_.size();
   if (haystack.size() < n) return false;
-  const char last = needle_[n - 1];
+  const char* h = haystack.data();
+  const char* p = needle_.data();
+  const char last = p[n - 1];
+  // The last two bytes are compared before memcmp: JSON needles end in a quote, which occurs
+  // at every key and string.
+  const char before = n > 1 ? p[n - 2] : last;
   for (size_t i = 0; i + n <= haystack.size();) {
-    const char c = haystack[i + n - 1];
-    if (c == last && std::memcmp(haystack.data() + i, needle_.data(), n - 1) == 0) return true;
+    const char c = h[i + n - 1];
+    if (c == last && (n == 1 || (h[i + n - 2] == before && std::memcmp(h + i, p, n - 2) == 0)))
+      return true;
     i += shift_[static_cast<unsigned char>(c)];
   }
   return false;
