@@ -24,7 +24,8 @@ const Loaded& loaded() {
     // lookups) and initializes itself when loaded: its configuration, p11-kit's modules, ~0.9 MB
     // of library pages per worker that nothing here uses (libpq speaks TLS with OpenSSL).
     // GNUTLS_NO_IMPLICIT_INIT defers that to the first real use (libldap calls
-    // gnutls_global_init itself). Set for the load only, unless the environment already says.
+    // gnutls_global_init itself). Set for the load only, unless the environment already says;
+    // the first load happens while the configuration is read, before any thread exists.
     const bool defer_gnutls = ::getenv("GNUTLS_NO_IMPLICIT_INIT") == nullptr &&
                               ::setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0) == 0;
     void* h = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
