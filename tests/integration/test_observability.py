@@ -10,7 +10,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import DB_ENV, MASTER_KEY, db_config, upstream_config
+from conftest import DB_ENV, MASTER_KEY, db_config, upstream_config, wait_for
 from mock_upstream import MockUpstream
 
 MSG = [{"role": "user", "content": "hi"}]
@@ -45,6 +45,9 @@ def pick(samples, name, **labels):
 
 def test_Metrics_KnownSequenceThroughTwoWorkers_ExactHostWideCounts(start_proxy, mock):
     proxy = start_proxy(prometheus_config(mock), args=("--num_workers", "2"))
+    # The proxy answers as soon as one worker listens; the second may still be starting (slowly
+    # under the sanitizers), and the scrapes below compare the host's view from either worker.
+    assert wait_for(lambda: pick(scrape(proxy), "litellm_cpp_workers", state="up") == 2, timeout=30)
     client = proxy.client()
     for _ in range(6):
         client.chat.completions.create(model="gpt-mock", messages=MSG)
