@@ -10,14 +10,39 @@
 namespace litellm::db {
 
 struct LibPq {
-#define LITELLM_PQ_FUNCTIONS(X)                                                                   \
-  X(PQclear)                                                                                      \
-  X(PQcmdTuples) X(PQconndefaults) X(PQconnectPoll) X(PQconnectStartParams) X(PQconnectdbParams)  \
-      X(PQconninfoFree) X(PQconsumeInput) X(PQerrorMessage) X(PQexec) X(PQexecParams) X(PQfinish) \
-          X(PQflush) X(PQfname) X(PQgetResult) X(PQgetisnull) X(PQgetlength) X(PQgetvalue)        \
-              X(PQisBusy) X(PQnfields) X(PQntuples) X(PQresultErrorField) X(PQresultErrorMessage) \
-                  X(PQresultStatus) X(PQsendQuery) X(PQsendQueryParams) X(PQsetnonblocking)       \
-                      X(PQsocket) X(PQstatus)
+// One entry per line (clang-format would re-wrap this list differently on every run).
+// clang-format off
+#define LITELLM_PQ_FUNCTIONS(X) \
+  X(PQclear) \
+  X(PQcmdTuples) \
+  X(PQconndefaults) \
+  X(PQconnectPoll) \
+  X(PQconnectStartParams) \
+  X(PQconnectdbParams) \
+  X(PQconninfoFree) \
+  X(PQconsumeInput) \
+  X(PQerrorMessage) \
+  X(PQexec) \
+  X(PQexecParams) \
+  X(PQfinish) \
+  X(PQflush) \
+  X(PQfname) \
+  X(PQgetResult) \
+  X(PQgetisnull) \
+  X(PQgetlength) \
+  X(PQgetvalue) \
+  X(PQisBusy) \
+  X(PQnfields) \
+  X(PQntuples) \
+  X(PQresultErrorField) \
+  X(PQresultErrorMessage) \
+  X(PQresultStatus) \
+  X(PQsendQuery) \
+  X(PQsendQueryParams) \
+  X(PQsetnonblocking) \
+  X(PQsocket) \
+  X(PQstatus)
+// clang-format on
 #define LITELLM_PQ_MEMBER(name) decltype(&::name) name = nullptr;
   LITELLM_PQ_FUNCTIONS(LITELLM_PQ_MEMBER)
 #undef LITELLM_PQ_MEMBER

@@ -256,7 +256,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (ctx_.track) observe_failure(dep, group, e, benched, seconds());
     return e;
   };
-  auto succeed = [&](Outcome&, int64_t tokens) {
+  auto succeed = [&](int64_t tokens) {
     if (!ctx_.track) return;
     router_.on_success(dep, tokens);
     ctx_.last_attempt_seconds = seconds();  // its metrics: observe_answer, after the send
@@ -268,7 +268,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (!o) co_return fail(std::move(o.error()));
     o->deployment = &dep;
     o->model_group = group;
-    succeed(*o, 30);
+    succeed(30);
     co_return o;
   }
 
@@ -339,7 +339,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     if (!translated) co_return fail(std::move(translated.error()));
     o.body = std::move(*translated);
     o.usage = usage;
-    succeed(o, usage.total_tokens);
+    succeed(usage.total_tokens);
     co_return o;
   }
   // Streaming: the attempt succeeds with its first frame; failures before it can still be retried.
@@ -358,7 +358,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     }
     o.upstream_ended = part->empty();
   }
-  succeed(o, 0);
+  succeed(0);
   ex->set_deadline(deadline);  // from here on: stream_timeout between chunks, no first-byte bound
   o.exchange = std::move(ex);
   co_return o;
