@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "options.hpp"
+
 namespace asio = boost::asio;
 using asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
@@ -116,15 +118,9 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor) {
 
 int main(int argc, char** argv) {
   int port = 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string_view a = argv[i];
-    if (a == "--port")
-      port = std::atoi(argv[i + 1]);
-    else if (a == "--chunks")
-      g_chunks = std::atoi(argv[i + 1]);
-    else if (a == "--chunk-delay-ms")
-      g_chunk_delay_ms = std::atoi(argv[i + 1]);
-  }
+  bench::parse_int_options(
+      argc, argv,
+      {{"--port", &port}, {"--chunks", &g_chunks}, {"--chunk-delay-ms", &g_chunk_delay_ms}});
   asio::io_context ioc(1);
   tcp::acceptor acceptor(
       ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)));

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""litellm-cpp benchmark: direct vs nginx vs litellm-cpp (1 worker, N workers) on loopback, in one run.
+"""litellm-cpp benchmark: direct vs a relay that does no work vs nginx vs litellm-cpp (1 worker, N workers)
+on loopback, in one run.
 
 Usage: python3 bench/run.py [--build build/release] [--smoke] [--write-docs]
 
@@ -178,6 +179,12 @@ def start_all(build, tmp, workers, pin):
                   "--chunk-delay-ms", "50"], stdout=subprocess.DEVNULL)
     wait_port(mock_port)
     targets = {"direct": Target("direct", mock_port, None)}
+
+    # The floor: a relay that only copies bytes to a pooled upstream connection (bench/relay.cpp).
+    relay_port = free_port()
+    relay = spawn([str(build / "bench_relay"), "--port", str(relay_port), "--upstream-port", str(mock_port)])
+    wait_port(relay_port)
+    targets["relay"] = Target("relay", relay_port, relay)
 
     nginx_port = free_port()
     (tmp / "nginx").mkdir(exist_ok=True)
@@ -386,7 +393,7 @@ def main():
 
 
 def render(res, meta):
-    cols = ["direct", "nginx"] + [n for n in res if n.startswith("litellm")]
+    cols = ["direct", "relay", "nginx"] + [n for n in res if n.startswith("litellm")]
     rows = [
         ("CPU µs per request (c=32)", "cpu_us_per_req"), ("CPU ratio to nginx (median of rounds)", "cpu_ratio_to_nginx"),
         ("throughput req/s (c=32)", "rps"), ("added p50 latency µs (c=1)", "added_p50_us"),
