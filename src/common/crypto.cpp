@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <cstring>
@@ -14,9 +15,23 @@ namespace litellm {
 
 std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
+  unsigned int len = SHA256_DIGEST_LENGTH;
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+  // OpenSSL's SHA-256 itself, not through EVP: EVP's first use initializes OpenSSL 3's provider
+  // framework (about 2 MB of libcrypto touched and 1.5 ms in every worker, which hashes the
+  // deployment ids at start-up). That now waits for the first use that needs it (TLS, SCRAM with
+  // the database, the salt key's ciphers).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  SHA256_CTX ctx;
+  if (SHA256_Init(&ctx) != 1 || SHA256_Update(&ctx, data.data(), data.size()) != 1 ||
+      SHA256_Final(md.data(), &ctx) != 1)
+    throw std::runtime_error("sha256 failed");
+#pragma GCC diagnostic pop
+#else
   if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("sha256 failed");
+#endif
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(len * 2, '0');
   for (unsigned i = 0; i < len; ++i) {

@@ -1,6 +1,9 @@
 // LITELLM_SALT_KEY formats, against values written by LiteLLM's own code path (PyNaCl SecretBox,
-// and the `cryptography` package's AESGCM and HKDF, as encrypt_decrypt_utils.py uses them).
+// and the `cryptography` package's AESGCM and HKDF, as encrypt_decrypt_utils.py uses them);
+// SHA-256, which names keys (their token) and deployments.
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "litellm/common/crypto.hpp"
 #include "litellm/db/encryption.hpp"
@@ -74,4 +77,16 @@ TEST(Base64, BothAlphabetsAndPadding) {
   EXPECT_EQ(base64_decode("+/8"), "\xfb\xff");
   EXPECT_FALSE(base64_decode("a"));
   EXPECT_FALSE(base64_decode("ab*c"));
+}
+
+// FIPS 180-4's examples: empty, one block, two blocks, and a million bytes.
+TEST(Sha256, KnownDigests) {
+  EXPECT_EQ(litellm::sha256_hex(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(litellm::sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(litellm::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(litellm::sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
