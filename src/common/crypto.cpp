@@ -3,10 +3,11 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <sys/random.h>
 
 #include <array>
+#include <cerrno>
 #include <cstring>
 #include <random>
 #include <stdexcept>
@@ -70,9 +71,14 @@ std::string uuid4() {
 }
 
 std::string token_urlsafe(size_t n) {
+  // The kernel's generator, as Python's os.urandom under secrets.token_urlsafe: OpenSSL's RAND
+  // would initialize its provider framework in the worker for a few bytes (see sha256_hex).
   std::string bytes(n, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1)
-    throw std::runtime_error("RAND_bytes failed");
+  for (size_t got = 0; got < n;) {
+    ssize_t r = getrandom(bytes.data() + got, n - got, 0);
+    if (r < 0 && errno != EINTR) throw std::runtime_error("getrandom failed");
+    if (r > 0) got += static_cast<size_t>(r);
+  }
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;

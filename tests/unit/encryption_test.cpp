@@ -90,3 +90,13 @@ TEST(Sha256, KnownDigests) {
   EXPECT_EQ(litellm::sha256_hex(std::string(1000000, 'a')),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
+
+// Keys LiteLLM generates: secrets.token_urlsafe(16), 22 base64url characters, never repeated.
+TEST(TokenUrlsafe, SixteenRandomBytesAsBase64Url) {
+  const std::string a = litellm::token_urlsafe(16), b = litellm::token_urlsafe(16);
+  EXPECT_EQ(a.size(), 22u);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(litellm::token_urlsafe(32).size(), 43u);  // Python: 43 for 32 bytes
+}

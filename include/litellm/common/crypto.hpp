@@ -12,7 +12,7 @@ std::string sha256_hex(std::string_view data);
 bool secure_equals(std::string_view a, std::string_view b);
 // Random 128-bit UUID in canonical dashed form (version 4).
 std::string uuid4();
-// Python's secrets.token_urlsafe(n): n random bytes (OpenSSL RAND) as unpadded base64url.
+// Python's secrets.token_urlsafe(n): n random bytes (getrandom) as unpadded base64url.
 std::string token_urlsafe(size_t n);
 // Base64 of `bytes`: URL-safe alphabet or standard, with or without '=' padding.
 std::string base64_encode(std::string_view bytes, bool urlsafe, bool pad);
