@@ -29,7 +29,7 @@
 
 namespace {
 
-enum class Role { kFree, kSpare, kClient, kUpstream };
+enum class Role { kFree, kSpare, kPaired };
 
 struct Conn {
   Role role = Role::kFree;
@@ -117,8 +117,8 @@ void accept_all(int listener) {
       up = g_spares.back();
       g_spares.pop_back();
     }
-    conn(fd) = Conn{Role::kClient, up, {}};
-    conn(up) = Conn{Role::kUpstream, fd, {}};
+    conn(fd) = Conn{Role::kPaired, up, {}};
+    conn(up) = Conn{Role::kPaired, fd, {}};
     watch(EPOLL_CTL_ADD, fd, EPOLLIN);
   }
 }

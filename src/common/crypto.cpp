@@ -14,9 +14,8 @@
 
 namespace litellm {
 
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = SHA256_DIGEST_LENGTH;
+Sha256 sha256(std::string_view data) {
+  Sha256 md{};
 #ifndef OPENSSL_NO_DEPRECATED_3_0
   // OpenSSL's SHA-256 itself, not through EVP: EVP's first use initializes OpenSSL 3's provider
   // framework (about 2 MB of libcrypto touched and 1.5 ms in every worker, which hashes the
@@ -30,12 +29,18 @@ std::string sha256_hex(std::string_view data) {
     throw std::runtime_error("sha256 failed");
 #pragma GCC diagnostic pop
 #else
+  unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1)
     throw std::runtime_error("sha256 failed");
 #endif
+  return md;
+}
+
+std::string sha256_hex(std::string_view data) {
+  const Sha256 md = sha256(data);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(len * 2, '0');
-  for (unsigned i = 0; i < len; ++i) {
+  std::string out(md.size() * 2, '0');
+  for (size_t i = 0; i < md.size(); ++i) {
     out[2 * i] = kHex[md[i] >> 4];
     out[2 * i + 1] = kHex[md[i] & 15];
   }

@@ -26,13 +26,6 @@ constexpr std::string_view kV3Prefix = "v3:gcm:";
 constexpr std::string_view kV2Prefix = "v2:gcm:";
 constexpr size_t kGcmNonce = 12, kGcmTag = 16;
 
-Key sha256_key(std::string_view secret) {
-  Key k{};
-  unsigned int len = 0;
-  EVP_Digest(secret.data(), secret.size(), k.data(), &len, EVP_sha256(), nullptr);
-  return k;
-}
-
 Key hkdf_key(std::string_view secret) {
   Key k{};
   std::unique_ptr<EVP_KDF, decltype(&EVP_KDF_free)> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr),
@@ -112,7 +105,7 @@ std::string encrypt_value(std::string_view plaintext, std::string_view secret,
   switch (format) {
     case CipherFormat::kNaclLegacy: {
       if (!sodium_ready()) throw std::runtime_error("libsodium unavailable");
-      const Key key = sha256_key(secret);
+      const Key key = sha256(secret);
       // PyNaCl's SecretBox.encrypt: nonce(24) || MAC(16) || ciphertext.
       Bytes out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size());
       randombytes_buf(out.data(), crypto_secretbox_NONCEBYTES);
@@ -123,7 +116,7 @@ std::string encrypt_value(std::string_view plaintext, std::string_view secret,
     }
     case CipherFormat::kV2Gcm:
       return std::string(kV2Prefix) +
-             base64_encode(as_text(gcm_seal(sha256_key(secret), plaintext)), true, true);
+             base64_encode(as_text(gcm_seal(sha256(secret), plaintext)), true, true);
     case CipherFormat::kV3Gcm:
       break;
   }
@@ -136,13 +129,13 @@ std::optional<std::string> decrypt_value(std::string_view stored, std::string_vi
     const bool v3 = stored.starts_with(kV3Prefix);
     auto raw = base64_decode(stored.substr(kV3Prefix.size()));
     if (!raw) return std::nullopt;
-    return gcm_open(v3 ? hkdf_key(secret) : sha256_key(secret), as_bytes(*raw));
+    return gcm_open(v3 ? hkdf_key(secret) : sha256(secret), as_bytes(*raw));
   }
   auto raw = base64_decode(stored);               // url-safe or standard alphabet (older releases)
   if (!raw || raw->empty()) return std::nullopt;  // LiteLLM reads "nothing" as not a ciphertext
   if (raw->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES || !sodium_ready())
     return std::nullopt;
-  const Key key = sha256_key(secret);
+  const Key key = sha256(secret);
   const auto* data = reinterpret_cast<const unsigned char*>(raw->data());
   std::string out(raw->size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),

@@ -1,12 +1,15 @@
 // Hashing, randomness and identifiers (OpenSSL-backed).
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace litellm {
 
+using Sha256 = std::array<unsigned char, 32>;
+Sha256 sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 // Constant-time equality for secrets (length leaks, content does not).
 bool secure_equals(std::string_view a, std::string_view b);
