@@ -64,8 +64,9 @@ asio::awaitable<std::string> Gateway::run_health_checks(const HttpRequest& req,
     double timeout = c.info.raw.value("health_check_timeout", 60.0);
     ctx.deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
     LlmCall call(*config_, *router, client_, options_.max_upstream_response_bytes, ctx);
-    auto result = co_await call.run();
-    if (result && result->exchange) result->exchange->abandon();
+    Outcome o;
+    auto result = co_await call.run(o);
+    if (result && o.exchange) o.exchange->abandon();
     nlohmann::ordered_json entry = nlohmann::ordered_json::object();
     if (details) {
       entry = d.config->raw_params;

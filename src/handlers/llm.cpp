@@ -385,7 +385,8 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
 
   const auto router = router_;  // this request's router, even if the models change meanwhile
   LlmCall call(*config_, *router, client_, options_.max_upstream_response_bytes, ctx);
-  auto result = co_await call.run();
+  Outcome o;
+  auto result = co_await call.run(o);
   headers.add("x-litellm-attempted-retries", std::to_string(ctx.attempted_retries));
   headers.add("x-litellm-max-retries", std::to_string(ctx.max_retries));
   headers.add("x-litellm-attempted-fallbacks", std::to_string(ctx.attempted_fallbacks));
@@ -408,7 +409,6 @@ asio::awaitable<void> Gateway::handle_llm(const HttpRequest& req, ResponseWriter
     co_await send_error(out, result.error(), headers);
     co_return;
   }
-  Outcome& o = *result;
   const auto& dep = *o.deployment;
   if (caller.key) headers.add("x-litellm-key-spend", python_float(caller.key->spend));
   headers.add("x-litellm-model-id", dep.config->info.id);

@@ -98,19 +98,53 @@ bool LlmCall::blocked_by_content_filter(const Outcome& o, const std::string& gro
 }
 
 // Not a coroutine itself: one frame fewer per request.
-asio::awaitable<Result<Outcome>> LlmCall::run() { return with_fallbacks(ctx_.requested_model); }
+asio::awaitable<Status> LlmCall::run(Outcome& out) {
+  return with_fallbacks(ctx_.requested_model, out);
+}
 
-asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& model) {
+asio::awaitable<Status> LlmCall::with_fallbacks(const std::string& model, Outcome& out) {
   auto sel = router_.resolve(model);
   if (!sel) co_return sel.error();
-  auto result = co_await with_retries(*sel, model);
-  if (result && blocked_by_content_filter(*result, sel->model_group)) {
-    observe_answer(ctx_, *result);  // the deployment answered; the answer is what fails
+  // The group's attempts and retries run in this frame: a coroutine of their own would cost a
+  // frame and a resumption per request.
+  Status result = Ok{};
+  int num_retries = 0;
+  std::optional<Error> last;
+  std::vector<const router::RoutedDeployment*> failed;  // in this request
+  for (int attempt_no = 0;; ++attempt_no) {
+    auto cand = next_candidate(*sel, model, failed);
+    if (!cand) {
+      result = last ? std::move(*last) : std::move(cand.error());
+      break;
+    }
+    if (attempt_no > 0) out = Outcome{};  // nothing of a failed attempt reaches the answer
+    auto st = co_await attempt(**cand, sel->model_group, out);
+    if (st) {
+      ctx_.attempted_retries = attempt_no;
+      out.ratelimit_headers = router_.ratelimit_headers(*sel);
+      break;
+    }
+    Error err = std::move(st.error());
+    failed.push_back((*cand)->deployment);
+    auto wait = retry_wait(*sel, model, **cand, err, attempt_no, num_retries);
+    if (!wait) {
+      result = std::move(err);
+      break;
+    }
+    if (*wait > Clock::duration::zero()) {
+      asio::steady_timer timer(co_await asio::this_coro::executor);
+      timer.expires_after(*wait);
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    last = std::move(err);
+  }
+  if (result && blocked_by_content_filter(out, sel->model_group)) {
+    observe_answer(ctx_, out);  // the deployment answered; the answer is what fails
     result = Error::make(ErrorKind::kContentPolicyViolation, 400,
                          "litellm.ContentPolicyViolationError: Response output was blocked.");
   }
   if (result) co_return result;
-  Error original = result.error();
+  Error original = std::move(result.error());
   std::vector<std::string> groups = ctx_.request_fallbacks.empty()
                                         ? router_.fallbacks_for(original, sel->model_group)
                                         : ctx_.request_fallbacks;
@@ -125,7 +159,8 @@ asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& mode
     ctx_.attempted_fallbacks = fallback_depth_;
     ROUTER_LOG_INFO("falling back from {} to {} after {}", sel->model_group, g,
                     error_kind_name(original.kind));
-    auto fb = co_await with_fallbacks(g);
+    out = Outcome{};
+    auto fb = co_await with_fallbacks(g, out);
     if (ctx_.obs.metrics && ctx_.obs.labels)
       ctx_.obs.metrics->fallback(*ctx_.obs.labels, g, static_cast<bool>(fb), original.status,
                                  original_class);
@@ -137,62 +172,51 @@ asio::awaitable<Result<Outcome>> LlmCall::with_fallbacks(const std::string& mode
   co_return e;
 }
 
-asio::awaitable<Result<Outcome>> LlmCall::with_retries(const router::Selection& sel,
-                                                       const std::string& model) {
-  int num_retries = 0;
-  std::optional<Error> last;
-  std::vector<const router::RoutedDeployment*> failed;  // in this request
-  for (int attempt_no = 0;; ++attempt_no) {
-    auto healthy = router_.healthy(sel, model);
-    if (!healthy) co_return last ? std::move(*last) : healthy.error();
-    // A retry goes to a deployment this request has not tried yet, while one is left (LiteLLM
-    // may re-draw the one that just failed).
-    std::vector<const router::Candidate*> untried;
-    for (const auto* c : *healthy)
-      if (std::find(failed.begin(), failed.end(), c->deployment) == failed.end())
-        untried.push_back(c);
-    const auto& pool = untried.empty() ? *healthy : untried;
-    const auto& cand = *pool[router_.pick(pool)];
-    auto r = co_await attempt(cand, sel.model_group);
-    if (r) {
-      ctx_.attempted_retries = attempt_no;
-      r->ratelimit_headers = router_.ratelimit_headers(sel);
-      co_return r;
-    }
-    Error err = std::move(r.error());
-    failed.push_back(cand.deployment);
-    auto now_healthy = router_.healthy(sel, model);
-    const size_t healthy_count = now_healthy ? now_healthy->size() : 0;
-    bool policy_named = false;
-    if (attempt_no == 0) {
-      num_retries =
-          router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
-      ctx_.max_retries = num_retries;
-    } else {
-      router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
-    }
-    router::RetryFacts facts;
-    facts.healthy = healthy_count;
-    facts.total = sel.candidates.size();
-    facts.has_context_window_fallbacks = router_.has_context_window_fallbacks();
-    facts.has_content_policy_fallbacks = router_.has_content_policy_fallbacks();
-    facts.has_fallbacks = router_.has_fallbacks() || !ctx_.request_fallbacks.empty();
-    facts.policy_names_error = policy_named;
-    ctx_.attempted_retries = attempt_no;
-    if (attempt_no >= num_retries || !router::should_retry(err, facts)) co_return err;
-    double wait = router::backoff_seconds(err, num_retries, num_retries - attempt_no, healthy_count,
-                                          sel.candidates.size(), router_.options().retry_after,
-                                          jitter_unit());
-    auto wake = Clock::now() +
-                std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
-    if (wake >= ctx_.deadline) co_return err;  // the client's deadline bounds retries too
-    if (wait > 0) {
-      asio::steady_timer timer(co_await asio::this_coro::executor);
-      timer.expires_at(wake);
-      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    last = std::move(err);
+Result<const router::Candidate*> LlmCall::next_candidate(
+    const router::Selection& sel, const std::string& model,
+    const std::vector<const router::RoutedDeployment*>& failed) {
+  auto healthy = router_.healthy(sel, model);
+  if (!healthy) return healthy.error();
+  // A retry goes to a deployment this request has not tried yet, while one is left (LiteLLM
+  // may re-draw the one that just failed).
+  std::vector<const router::Candidate*> untried;
+  for (const auto* c : *healthy)
+    if (std::find(failed.begin(), failed.end(), c->deployment) == failed.end())
+      untried.push_back(c);
+  const auto& pool = untried.empty() ? *healthy : untried;
+  return pool[router_.pick(pool)];
+}
+
+std::optional<Clock::duration> LlmCall::retry_wait(const router::Selection& sel,
+                                                   const std::string& model,
+                                                   const router::Candidate& cand, const Error& err,
+                                                   int attempt_no, int& num_retries) {
+  auto now_healthy = router_.healthy(sel, model);
+  const size_t healthy_count = now_healthy ? now_healthy->size() : 0;
+  bool policy_named = false;
+  if (attempt_no == 0) {
+    num_retries =
+        router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
+    ctx_.max_retries = num_retries;
+  } else {
+    router_.num_retries(err, ctx_.request_num_retries, *cand.deployment, &policy_named);
   }
+  router::RetryFacts facts;
+  facts.healthy = healthy_count;
+  facts.total = sel.candidates.size();
+  facts.has_context_window_fallbacks = router_.has_context_window_fallbacks();
+  facts.has_content_policy_fallbacks = router_.has_content_policy_fallbacks();
+  facts.has_fallbacks = router_.has_fallbacks() || !ctx_.request_fallbacks.empty();
+  facts.policy_names_error = policy_named;
+  ctx_.attempted_retries = attempt_no;
+  if (attempt_no >= num_retries || !router::should_retry(err, facts)) return std::nullopt;
+  double wait =
+      router::backoff_seconds(err, num_retries, num_retries - attempt_no, healthy_count,
+                              sel.candidates.size(), router_.options().retry_after, jitter_unit());
+  const auto delay =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
+  if (Clock::now() + delay >= ctx_.deadline) return std::nullopt;  // the client's deadline bounds
+  return delay;                                                    // retries too
 }
 
 Result<Outcome> LlmCall::mock_outcome(const router::Candidate& c, const config::Json& mock) {
@@ -241,8 +265,8 @@ void LlmCall::observe_answer(const CallContext& ctx, const Outcome& o) {
                                     ctx.last_attempt_seconds / o.usage.completion_tokens);
 }
 
-asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
-                                                  const std::string& group) {
+asio::awaitable<Status> LlmCall::attempt(const router::Candidate& cand, const std::string& group,
+                                         Outcome& o) {
   const auto& dep = *cand.deployment;
   ctx_.last_deployment = &dep;
   if (ctx_.track) router_.on_start(dep);
@@ -264,12 +288,13 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   const std::optional<config::Json>& mock =
       ctx_.request_mock ? ctx_.request_mock : dep.config->params.mock_response;
   if (mock) {
-    auto o = mock_outcome(cand, *mock);
-    if (!o) co_return fail(std::move(o.error()));
-    o->deployment = &dep;
-    o->model_group = group;
+    auto m = mock_outcome(cand, *mock);
+    if (!m) co_return fail(std::move(m.error()));
+    o = std::move(*m);
+    o.deployment = &dep;
+    o.model_group = group;
     succeed(30);
-    co_return o;
+    co_return Ok{};
   }
 
   providers::CallInput in;
@@ -287,7 +312,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   in.default_params = &cfg_.router_settings.default_litellm_params;
   auto call = dep.provider->build(in);
   if (!call) co_return fail(std::move(call.error()));
-  auto url = net::parse_url(call->url);
+  auto url = client_.url(call->url);
   if (!url) co_return fail(std::move(url.error()));
 
   const auto t = compute_timeouts(cfg_, *dep.config, ctx_.members, ctx_.req->headers, ctx_.stream);
@@ -316,7 +341,6 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     LOG_WARN("upstream {} failed: {}", dep.config->info.id, e.message);
     co_return fail(std::move(e));
   }
-  Outcome o;
   o.deployment = &dep;
   o.model_group = group;
   for (const auto& [k, v] : ex->headers()) {
@@ -332,15 +356,16 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
     co_return fail(std::move(e));
   }
   if (!ctx_.stream) {
-    auto body = co_await ex->read_all(max_response_);
-    if (!body) co_return fail(std::move(body.error()));
+    auto body = ex->take_body(max_response_);  // usually here with the head
+    if (!body) body = co_await ex->read_all(max_response_);
+    if (!*body) co_return fail(std::move(body->error()));
     providers::Usage usage;
-    auto translated = dep.provider->translate_response(ctx_.endpoint, std::move(*body), usage);
+    auto translated = dep.provider->translate_response(ctx_.endpoint, std::move(**body), usage);
     if (!translated) co_return fail(std::move(translated.error()));
     o.body = std::move(*translated);
     o.usage = usage;
     succeed(usage.total_tokens);
-    co_return o;
+    co_return Ok{};
   }
   // Streaming: the attempt succeeds with its first frame; failures before it can still be retried.
   o.streaming = true;
@@ -361,7 +386,7 @@ asio::awaitable<Result<Outcome>> LlmCall::attempt(const router::Candidate& cand,
   succeed(0);
   ex->set_deadline(deadline);  // from here on: stream_timeout between chunks, no first-byte bound
   o.exchange = std::move(ex);
-  co_return o;
+  co_return Ok{};
 }
 
 }  // namespace litellm::handlers

@@ -65,19 +65,31 @@ class LlmCall {
   LlmCall(const config::Config& cfg, router::Router& router, net::Client& client,
           size_t max_response, CallContext& ctx)
       : cfg_(cfg), router_(router), client_(client), max_response_(max_response), ctx_(ctx) {}
-  boost::asio::awaitable<Result<Outcome>> run();
+  // The answer in `out` (filled in place: an Outcome is large, and moving it through every
+  // layer cost more than the layers themselves).
+  boost::asio::awaitable<Status> run(Outcome& out);
   // The answering attempt's metrics and slow-response check, called by the gateway once the
   // answer (or a stream's head) is out, like LiteLLM's success callbacks: `o` is what run()
-  // returned. Failed attempts are reported as they fail.
+  // filled. Failed attempts are reported as they fail.
   static void observe_answer(const CallContext& ctx, const Outcome& o);
 
  private:
-  boost::asio::awaitable<Result<Outcome>> with_fallbacks(const std::string& model);
   // `model` is the name this group was asked for (the request's, or a fallback's).
-  boost::asio::awaitable<Result<Outcome>> with_retries(const router::Selection& sel,
-                                                       const std::string& model);
-  boost::asio::awaitable<Result<Outcome>> attempt(const router::Candidate& c,
-                                                  const std::string& group);
+  boost::asio::awaitable<Status> with_fallbacks(const std::string& model, Outcome& out);
+  // The deployment for the next attempt: a healthy one this request has not tried while there is
+  // one, else any healthy one; the router's 429 when none is healthy.
+  Result<const router::Candidate*> next_candidate(
+      const router::Selection& sel, const std::string& model,
+      const std::vector<const router::RoutedDeployment*>& failed);
+  // After a failed attempt: how long to wait before the next one (LiteLLM's retry policy and
+  // backoff), or nullopt when `err` is final. The first failure fixes `num_retries`.
+  std::optional<std::chrono::steady_clock::duration> retry_wait(const router::Selection& sel,
+                                                                const std::string& model,
+                                                                const router::Candidate& cand,
+                                                                const Error& err, int attempt_no,
+                                                                int& num_retries);
+  boost::asio::awaitable<Status> attempt(const router::Candidate& c, const std::string& group,
+                                         Outcome& out);
   Result<Outcome> mock_outcome(const router::Candidate& c, const config::Json& mock);
   bool blocked_by_content_filter(const Outcome& o, const std::string& group) const;
   void observe_failure(const router::RoutedDeployment& dep, const std::string& group,

@@ -63,6 +63,7 @@ Result<Url> parse_url(std::string_view url) {
   if (u.host.empty()) return Error::make(ErrorKind::kBadRequest, 400, "invalid api_base: no host");
   if (u.port.empty()) u.port = u.tls ? "443" : "80";
   u.path = std::string(path);
+  u.origin = (u.tls ? "https://" : "http://") + u.host + ':' + u.port;
   return u;
 }
 
@@ -237,10 +238,18 @@ struct Exchange::Impl {
   std::string body;         // body bytes parsed (the first may come with the head)
   bool handed_out = false;  // `body` was returned by read_some()
   std::string head;         // the request head, built once per exchange
-  std::string origin;
   bool failed = false;
 
   void arm() { conn->deadline->set(std::min(deadline.total, Clock::now() + deadline.idle)); }
+
+  // The body read whole (read_all, take_body), unless it exceeds `limit`.
+  Result<std::string> whole_body(size_t limit) {
+    if (body.size() > limit) {
+      failed = true;
+      return Error::make(ErrorKind::kApiError, 500, "upstream response exceeds the size limit");
+    }
+    return std::move(body);
+  }
 
   // A body read failed: the connection is not reused, and a deadline reads as a timeout.
   Error body_read_failed(boost::system::error_code ec) {
@@ -248,26 +257,6 @@ struct Exchange::Impl {
     failed = true;
     return transport_error("upstream body read failed: " + ec.message(),
                            ec == beast::error::timeout);
-  }
-
-  asio::awaitable<boost::system::error_code> exchange_once(const std::string& request_body) {
-    arm();
-    std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(request_body)};
-    boost::system::error_code wec;
-    const size_t written = conn->on_stream([&](auto& s) { return write_now(s, bufs, wec); });
-    if (!write_finished(bufs, written, wec))
-      wec = co_await conn->on_stream([&](auto& s) { return write_rest(s, bufs, written); });
-    if (wec) co_return conn->why(wec);
-    body.clear();
-    handed_out = false;
-    parser.emplace(conn->head, &body);
-    parser->body_limit(boost::none);
-    parser->header_limit(64 * 1024);
-    auto& p = *parser;
-    auto ec = co_await conn->on_stream([&](auto& s) {
-      return parse_until(s, conn->buffer, p, [&p] { return p.is_header_done(); });
-    });
-    co_return conn->why(ec);
   }
 };
 
@@ -318,31 +307,48 @@ asio::awaitable<Status> Exchange::start(const Request& req, const Deadline& dead
   }
   head += "Content-Length: "sv;
   char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
-  head.append(digits, end);
+  head.append(digits, std::to_chars(digits, digits + sizeof digits, req.body.size()).ptr);
   head += "\r\n\r\n"sv;
 
-  im.origin = req.url.tls ? "https://" : "http://";
-  im.origin += req.url.host;
-  im.origin += ':';
-  im.origin += req.url.port;
+  const std::string& origin = req.url.origin;
   // A pooled connection may have been closed by the server while idle: one retry on a fresh one.
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = false;
     if (attempt == 0) {
-      im.conn = im.pool->take(im.origin);
+      im.conn = im.pool->take(origin);
       reused = im.conn != nullptr;
     }
     if (!im.conn) {
-      auto c = co_await im.pool->connect(req.url, im.origin, deadline);
+      auto c = co_await im.pool->connect(req.url, origin, deadline);
       if (!c) {
         im.failed = true;
         co_return c.error();
       }
       im.conn = std::move(c.value());
     }
-    auto ec = co_await im.exchange_once(req.body);
+    // The request, then the response head (net::parse_until inline: one coroutine frame fewer).
+    Connection& conn = *im.conn;
+    im.arm();
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(req.body)};
+    boost::system::error_code ec;
+    const size_t written = conn.on_stream([&](auto& s) { return write_now(s, bufs, ec); });
+    if (!write_finished(bufs, written, ec))
+      ec = co_await conn.on_stream([&](auto& s) { return write_rest(s, bufs, written); });
+    if (!ec) {
+      im.body.clear();
+      im.handed_out = false;
+      auto& p = im.parser.emplace(conn.head, &im.body);
+      p.body_limit(boost::none);
+      p.header_limit(64 * 1024);
+      const auto header_done = [&p] { return p.is_header_done(); };
+      while (!parse_buffered(conn.buffer, p, header_done, ec)) {
+        auto [rec, n] = co_await conn.on_stream(
+            [&](auto& s) { return s.async_read_some(read_space(conn.buffer), kTuple); });
+        if (took_read(rec, n, conn.buffer, p, ec)) break;
+      }
+    }
     if (!ec) break;
+    ec = conn.why(ec);
     im.conn->close();
     im.conn.reset();
     im.parser.reset();
@@ -371,6 +377,19 @@ asio::awaitable<Result<std::string_view>> Exchange::read_some() {
   co_return std::string_view(im.body);
 }
 
+std::optional<Result<std::string>> Exchange::take_body(size_t limit) {
+  auto& im = *impl_;
+  auto& p = *im.parser;
+  if (!p.is_done()) {
+    boost::system::error_code ec;
+    parse_buffered(
+        im.conn->buffer, p, [&im, limit] { return im.body.size() > limit; }, ec);
+    if (ec) return Result<std::string>(im.body_read_failed(ec));
+    if (!p.is_done() && im.body.size() <= limit) return std::nullopt;
+  }
+  return im.whole_body(limit);
+}
+
 asio::awaitable<Result<std::string>> Exchange::read_all(size_t limit) {
   auto& im = *impl_;
   if (!im.parser->is_done()) {
@@ -382,11 +401,14 @@ asio::awaitable<Result<std::string>> Exchange::read_all(size_t limit) {
     });
     if (ec) co_return im.body_read_failed(ec);
   }
-  if (im.body.size() > limit) {
-    im.failed = true;
-    co_return Error::make(ErrorKind::kApiError, 500, "upstream response exceeds the size limit");
-  }
-  co_return std::move(im.body);
+  co_return im.whole_body(limit);
+}
+
+Result<Url> Client::url(std::string_view url) {
+  if (auto it = urls_.find(url); it != urls_.end()) return it->second;
+  auto parsed = parse_url(url);
+  if (parsed && urls_.size() < 1024) urls_.emplace(url, *parsed);  // bounded: a few per deployment
+  return parsed;
 }
 
 Client::Client(asio::io_context& ioc, Options options)

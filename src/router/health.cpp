@@ -79,8 +79,8 @@ Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel,
         if (min_remaining < 0 || remaining < min_remaining) min_remaining = remaining;
         continue;
       }
-      if (auto it = stats_.find(id); it != stats_.end() && it->second.cooling) {
-        it->second.cooling = false;
+      if (auto& st = stats_[c.deployment->stats]; st.cooling) {
+        st.cooling = false;
         ROUTER_LOG_WARN("cooldown end: deployment {} (model group {}) takes traffic again", id,
                         c.deployment->config->model_name);
       }
@@ -135,12 +135,12 @@ Result<std::vector<const Candidate*>> Router::healthy(const Selection& sel,
 }
 
 void Router::on_start(const RoutedDeployment& d) {
-  ++stats_[d.config->info.id].in_flight;
+  ++stats_[d.stats].in_flight;
   state_->add_usage(d.config->info.id, minute_of(clock_->now()), 1, 0);
 }
 
 void Router::on_success(const RoutedDeployment& d, int64_t tokens) {
-  auto& s = stats_[d.config->info.id];
+  auto& s = stats_[d.stats];
   --s.in_flight;
   const double now = clock_->now();
   s.successes.add(now);
@@ -165,7 +165,7 @@ bool Router::allowed_fails_cools(Stats& s, const Error& e, double now) {
 
 bool Router::on_failure(const RoutedDeployment& d, const Error& e) {
   const std::string& id = d.config->info.id;
-  auto& s = stats_[id];
+  auto& s = stats_[d.stats];
   --s.in_flight;
   const double now = clock_->now();
   s.failures.add(now);

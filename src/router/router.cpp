@@ -97,6 +97,13 @@ std::unique_ptr<Router> Router::create(config::ConfigPtr cfg, std::vector<std::s
                         d.params.additional_drop_params.end());
     r->deployments_.push_back(std::move(rd));
   }
+  // Counters by deployment id, reached by index from each deployment (no lookup per request).
+  std::unordered_map<std::string_view, size_t> stats_of;
+  for (auto& rd : r->deployments_) {
+    auto [it, added] = stats_of.emplace(rd.config->info.id, stats_of.size());
+    rd.stats = it->second;
+  }
+  r->stats_.resize(stats_of.size());
   for (const auto& rd : r->deployments_) {
     if (!rd.config->wildcard) continue;
     auto it = std::find_if(r->patterns_.begin(), r->patterns_.end(),
@@ -179,7 +186,7 @@ size_t Router::pick(const std::vector<const Candidate*>& c) {
     size_t best = 0;
     int best_load = INT32_MAX;
     for (size_t i = 0; i < c.size(); ++i) {
-      int load = stats_[c[i]->deployment->config->info.id].in_flight;
+      int load = stats_[c[i]->deployment->stats].in_flight;
       if (load < best_load) best = i, best_load = load;
     }
     return best;

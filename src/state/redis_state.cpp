@@ -90,11 +90,8 @@ struct Core : std::enable_shared_from_this<Core> {
   std::shared_ptr<redis::Client> client;
   asio::steady_timer timer;
   FleetOptions options;
-  struct IdHash {  // lookups by string_view: a hit allocates nothing
-    using is_transparent = void;
-    size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
-  };
-  std::unordered_map<std::string, std::unordered_map<int64_t, Counter>, IdHash, std::equal_to<>>
+  std::unordered_map<std::string, std::unordered_map<int64_t, Counter>, StringHash,
+                     std::equal_to<>>
       counters;                                                 // by id, then minute
   std::unordered_map<std::string, CooldownRecord> unpublished;  // set while Redis was down
   std::unordered_set<std::string> deployments;  // ids the router asked about: their cooldowns

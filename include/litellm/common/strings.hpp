@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,13 @@ class Needle {
  private:
   std::string needle_;
   uint8_t shift_[256];
+};
+
+// Hash for maps keyed by std::string that are searched with string_views (with std::equal_to<>): a
+// lookup allocates nothing.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 // The process environment; nullopt when unset.

@@ -6,8 +6,10 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -27,7 +29,8 @@ struct Url {
   bool tls = false;
   std::string host;
   std::string port;
-  std::string path;  // path and query, without a trailing slash; may be empty
+  std::string path;    // path and query, without a trailing slash; may be empty
+  std::string origin;  // scheme://host:port, what pooled connections are kept by (set it too)
 };
 Result<Url> parse_url(std::string_view url);
 
@@ -63,6 +66,9 @@ class Exchange {
   // until the next call.
   boost::asio::awaitable<Result<std::string_view>> read_some();
   boost::asio::awaitable<Result<std::string>> read_all(size_t limit);
+  // The whole body when the bytes already received complete it (no read, no coroutine: an answer
+  // that came with its head), else nullopt and read_all() waits for the rest.
+  std::optional<Result<std::string>> take_body(size_t limit);
   // Closes the connection now (client went away): cancels the upstream request.
   void abandon();
   // Replaces the deadlines for the reads still to come (e.g. once a stream's first chunk arrived).
@@ -85,9 +91,12 @@ class Client {
   Client(boost::asio::io_context& ioc, Options options);
   ~Client();
   std::unique_ptr<Exchange> exchange();
+  // parse_url, remembered: requests go to the few URLs their deployments name.
+  Result<Url> url(std::string_view url);
 
  private:
   std::shared_ptr<ConnectionPool> pool_;
+  std::unordered_map<std::string, Url, StringHash, std::equal_to<>> urls_;
 };
 
 // Error for a transport failure (connect refused, reset, timeout), as LiteLLM maps it.

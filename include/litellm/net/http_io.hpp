@@ -17,6 +17,7 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -130,39 +131,71 @@ class LeanParser final : public boost::beast::http::basic_parser<isRequest> {
   std::optional<std::uint64_t> declared_length_;
 };
 
-// Feeds `parser` from `buffer`, reading from `stream` only when the parser needs more, until
-// `done()` holds or the parser completes. Errors are Beast's (end_of_stream when the peer closed
-// before sending anything, partial_message when it closed mid-message, header_limit, body_limit).
-template <class Stream, class Parser, class Done>
-boost::asio::awaitable<boost::beast::error_code> parse_until(Stream& stream,
-                                                             boost::beast::flat_buffer& buffer,
-                                                             Parser& parser, Done done) {
-  namespace bhttp = boost::beast::http;
-  constexpr size_t kReadSize = 16384;
-  boost::beast::error_code ec;
+// Feeds `parser` what `buffer` holds, without reading. True when the caller has what it waited for:
+// `done()` holds, the message is complete, or `ec` says why neither will happen; false when the
+// parser needs more bytes.
+template <class Parser, class Done>
+bool parse_buffered(boost::beast::flat_buffer& buffer, Parser& parser, const Done& done,
+                    boost::beast::error_code& ec) {
   for (;;) {
     size_t used = 0;
     if (buffer.size() > 0) {
       used = parser.put(buffer.data(), ec);
       buffer.consume(used);
-      if (ec == bhttp::error::need_more)
+      if (ec == boost::beast::http::error::need_more)
         ec = {};
       else if (ec)
-        co_return ec;
+        return true;
     }
-    if (parser.is_done() || done()) co_return ec;
-    if (used > 0 && buffer.size() > 0) continue;  // the parser may take more of what is there
-    auto [rec, n] = co_await stream.async_read_some(
-        buffer.prepare(std::max(kReadSize, buffer.capacity() - buffer.size())),
-        boost::asio::as_tuple(boost::asio::use_awaitable));
-    if (rec == boost::asio::error::eof || rec == boost::asio::ssl::error::stream_truncated) {
-      if (!parser.got_some()) co_return bhttp::error::end_of_stream;
-      parser.put_eof(ec);
-      co_return ec;
-    }
-    if (rec) co_return rec;
-    buffer.commit(n);
+    if (parser.is_done() || done()) return true;
+    if (used == 0 || buffer.size() == 0) return false;  // else the parser may take more of it
   }
+}
+
+// Where the next read goes.
+inline boost::beast::flat_buffer::mutable_buffers_type read_space(
+    boost::beast::flat_buffer& buffer) {
+  constexpr size_t kReadSize = 16384;
+  return buffer.prepare(std::max(kReadSize, buffer.capacity() - buffer.size()));
+}
+
+// Takes the outcome of a read into read_space(buffer). True when reading ends here: the read failed
+// (`ec`), or the peer closed (end_of_stream when nothing of the message came, else the parser's
+// verdict on a message ended by the close: clear, or partial_message).
+template <class Parser>
+bool took_read(boost::system::error_code rec, size_t n, boost::beast::flat_buffer& buffer,
+               Parser& parser, boost::beast::error_code& ec) {
+  if (rec == boost::asio::error::eof || rec == boost::asio::ssl::error::stream_truncated) {
+    if (parser.got_some())
+      parser.put_eof(ec);
+    else
+      ec = boost::beast::http::error::end_of_stream;
+    return true;
+  }
+  if (rec) {
+    ec = rec;
+    return true;
+  }
+  buffer.commit(n);
+  return false;
+}
+
+// Feeds `parser` from `buffer`, reading from `stream` only when the parser needs more, until
+// `done()` holds or the parser completes. Errors are Beast's (end_of_stream when the peer closed
+// before sending anything, partial_message when it closed mid-message, header_limit, body_limit).
+// The hot paths (a request's head, an upstream response's head) run this loop inline in their own
+// coroutine: a nested coroutine costs a frame and a resumption per message.
+template <class Stream, class Parser, class Done>
+boost::asio::awaitable<boost::beast::error_code> parse_until(Stream& stream,
+                                                             boost::beast::flat_buffer& buffer,
+                                                             Parser& parser, Done done) {
+  boost::beast::error_code ec;
+  while (!parse_buffered(buffer, parser, done, ec)) {
+    auto [rec, n] = co_await stream.async_read_some(
+        read_space(buffer), boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (took_read(rec, n, buffer, parser, ec)) break;
+  }
+  co_return ec;
 }
 
 // Writing a message: on a plain socket the kernel usually takes the whole of it at once, so it is

@@ -26,6 +26,7 @@ struct RoutedDeployment {
   std::string api_base;
   std::optional<std::string> api_key;
   std::vector<std::string> drop_keys;  // additional_drop_params, global then deployment
+  size_t stats = 0;  // the router's counters for this deployment's id (shared by equal ids)
 };
 
 struct Candidate {
@@ -134,7 +135,7 @@ class Router {
   RouterOptions options_;
   std::vector<RoutedDeployment> deployments_;
   std::vector<Pattern> patterns_;  // most specific first
-  std::unordered_map<std::string, Stats> stats_;
+  std::vector<Stats> stats_;       // per deployment id: RoutedDeployment::stats
   std::shared_ptr<state::RouterState> state_;
   const Clock* clock_ = &system_clock();
   std::mt19937_64 rng_;

@@ -154,6 +154,7 @@ Result<UpstreamCall> OpenAICompatible::build(const CallInput& in) const {
   }
   UpstreamCall call;
   call.url = in.api_base + endpoint_suffix(in.endpoint);
+  call.headers.reserve(4);
   call.headers.emplace_back("Content-Type", "application/json");
   if (in.stream)
     call.headers.emplace_back("Accept", "text/event-stream");
