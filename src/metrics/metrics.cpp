@@ -168,17 +168,46 @@ struct Registry::Impl {
     Bundle() { cells.fill(kUnresolved); }
   };
   std::unordered_map<std::string, Bundle> bundles;
+  // The bundle each kind used last: consecutive requests usually carry the same labels, and
+  // comparing them costs less than building and hashing the key.
+  struct Recent {
+    std::string key;
+    Bundle* bundle = nullptr;
+  };
+  std::array<Recent, 2> recent;  // 'r' (requests), 'a' (attempts)
+
+  static bool is_key(std::string_view key, char kind,
+                     std::initializer_list<std::string_view> values) {
+    if (key.empty() || key[0] != kind) return false;
+    size_t at = 1;
+    for (auto v : values) {
+      if (key.size() < at + 1 + v.size() || key[at] != '\x1f' || key.substr(at + 1, v.size()) != v)
+        return false;
+      at += 1 + v.size();
+    }
+    return at == key.size();
+  }
 
   Bundle& bundle(char kind, std::initializer_list<std::string_view> values) {
+    Recent& last = recent[kind == 'r' ? 0 : 1];
+    if (last.bundle != nullptr && is_key(last.key, kind, values)) return *last.bundle;
     key.clear();
     key += kind;
     for (auto v : values) {
       key += '\x1f';
       key += v;
     }
-    if (auto it = bundles.find(key); it != bundles.end()) return it->second;
-    if (bundles.size() >= 100000) bundles.clear();  // bounded: label values come from requests
-    return bundles.emplace(key, Bundle{}).first->second;
+    auto it = bundles.find(key);
+    if (it == bundles.end()) {
+      if (bundles.size() >= 100000) {  // bounded: label values come from requests
+        bundles.clear();
+        for (auto& r : recent) r.bundle = nullptr;
+      }
+      it = bundles.emplace(key, Bundle{}).first;
+    }
+    last.key = key;
+    last.bundle = &it->second;  // stable: map nodes do not move
+    return it->second;
   }
   uint32_t in(Bundle& b, F f, std::initializer_list<std::string_view> values) {
     uint32_t& c = b.cells[static_cast<size_t>(f)];

@@ -31,9 +31,24 @@ TEST(Needle, AgreesWithFindOnRandomTexts) {
   };
   for (int round = 0; round < 2000; ++round) {
     const std::string needle = text(1 + rng() % 6);
-    const std::string hay = text(rng() % 40);
+    const std::string hay = text(rng() % (round % 2 ? 40 : 300));
     EXPECT_EQ(Needle(needle).in(hay), hay.find(needle) != std::string::npos)
         << "needle " << needle << " in " << hay;
+  }
+}
+
+TEST(Needle, FindsEveryPositionInLongTexts) {
+  // Texts longer than one 16-position step, the needle placed at every start: the steps, the last
+  // (overlapping) one and the first and last positions all report it; a near miss nowhere.
+  const std::string needle = "\"usage\"";
+  for (size_t len : {7u, 15u, 22u, 23u, 24u, 40u, 100u, 257u}) {
+    for (size_t pos = 0; pos + needle.size() <= len; ++pos) {
+      std::string hay(len, 'x');
+      hay.replace(pos, needle.size(), needle);
+      EXPECT_TRUE(Needle(needle).in(hay)) << len << " at " << pos;
+      hay[pos + 2] = 'X';  // "uXage": bytes 1 and 5 still match, memcmp must say no
+      EXPECT_FALSE(Needle(needle).in(hay)) << len << " at " << pos;
+    }
   }
 }
 
