@@ -215,8 +215,9 @@ std::optional<Clock::duration> LlmCall::retry_wait(const router::Selection& sel,
                               sel.candidates.size(), router_.options().retry_after, jitter_unit());
   const auto delay =
       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait));
-  if (Clock::now() + delay >= ctx_.deadline) return std::nullopt;  // the client's deadline bounds
-  return delay;                                                    // retries too
+  // The client's deadline bounds retries too.
+  if (Clock::now() + delay >= ctx_.deadline) return std::nullopt;
+  return delay;
 }
 
 Result<Outcome> LlmCall::mock_outcome(const router::Candidate& c, const config::Json& mock) {
