@@ -63,8 +63,14 @@ Result<Url> parse_url(std::string_view url) {
   if (u.host.empty()) return Error::make(ErrorKind::kBadRequest, 400, "invalid api_base: no host");
   if (u.port.empty()) u.port = u.tls ? "443" : "80";
   u.path = std::string(path);
-  u.origin = (u.tls ? "https://" : "http://") + u.host + ':' + u.port;
+  u.origin = url_origin(u.tls, u.host, u.port);
   return u;
+}
+
+std::string url_origin(bool tls, std::string_view host, std::string_view port) {
+  std::string o = tls ? "https://" : "http://";
+  o.append(host).append(1, ':').append(port);
+  return o;
 }
 
 Error transport_error(std::string_view what, bool timeout) {

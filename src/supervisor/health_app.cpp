@@ -60,7 +60,7 @@ boost::asio::awaitable<void> HealthApp::handle(const handlers::HttpRequest& req,
     fwd.method = "GET";
     fwd.url.host = main_host_;
     fwd.url.port = std::to_string(main_port_);
-    fwd.url.origin = "http://" + main_host_ + ':' + fwd.url.port;
+    fwd.url.origin = net::url_origin(false, fwd.url.host, fwd.url.port);
     fwd.url.path = std::string(req.path) + (req.query.empty() ? "" : "?" + std::string(req.query));
     for (const auto& [k, v] : req.headers)
       if (!iequals(k, "host") && !iequals(k, "content-length") && !iequals(k, "connection"))

@@ -30,9 +30,10 @@ struct Url {
   std::string host;
   std::string port;
   std::string path;    // path and query, without a trailing slash; may be empty
-  std::string origin;  // scheme://host:port, what pooled connections are kept by (set it too)
+  std::string origin;  // scheme://host:port, what pooled connections are kept by: url_origin()
 };
 Result<Url> parse_url(std::string_view url);
+std::string url_origin(bool tls, std::string_view host, std::string_view port);
 
 struct Request {
   std::string method = "POST";
