@@ -121,9 +121,23 @@ class Target:
 
 
 SENT = {}  # target name -> requests the load generator completed (spend rows expected)
+POSTMASTER = []  # PostgreSQL's postmaster pid: its processes are stopped while other scenarios are measured
+
+
+def pause_database(paused):
+    """Stops PostgreSQL (SIGSTOP) while another scenario is measured and lets it run for its own: its
+    checkpoints and autovacuum over the rows the virtual-key scenario wrote would otherwise land in other
+    scenarios' rounds and take the CPUs they are measured on. The proxy connected to it is idle then, and
+    what it has not written yet stays in its journal."""
+    for pid in tree(POSTMASTER[0]) if POSTMASTER else []:
+        try:
+            os.kill(pid, signal.SIGSTOP if paused else signal.SIGCONT)
+        except ProcessLookupError:
+            pass
 
 
 def loadgen(build, target, *args, cpu=None):
+    pause_database(target.name != DB_TARGET)
     cmd = [str(build / "bench_loadgen"), "--port", str(target.port), "--body", BODY]
     for h in target.headers:
         cmd += ["--header", h]
@@ -235,6 +249,7 @@ http {{
     try:
         target, pg, db = start_db_target(build, tmp, env, mock_port, spawn)
         targets[DB_TARGET] = target
+        POSTMASTER[:] = [int((Path(pg.data) / "postmaster.pid").read_text().split()[0])]
         pg = (pg, db)
     except (RuntimeError, OSError) as e:  # no PostgreSQL on this machine: the scenario is skipped
         print(f"bench: {DB_TARGET} skipped: {e}", file=sys.stderr)
@@ -346,6 +361,7 @@ def main():
             for key, n in (("stagger_chunks", streams), ("stream_chunks", streams), ("light_chunks", light_streams)):
                 if v.get(key, n * (STREAM_CHUNKS + 1)) != n * (STREAM_CHUNKS + 1):
                     v["errors"] += 1
+        pause_database(False)
         if pg is not None:
             # Every request of the virtual-key scenario has its spend row once the last batch is in.
             server, db = pg
@@ -357,6 +373,7 @@ def main():
             if rows < SENT.get(DB_TARGET, 0):
                 res[DB_TARGET]["errors"] += SENT[DB_TARGET] - rows
     finally:
+        pause_database(False)
         for p in reversed(procs):
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
