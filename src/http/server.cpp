@@ -1,4 +1,4 @@
-// Listener and sessions. Requests are parsed with Beast's basic_parser into per-connection storage
+// Listener and sessions. Requests are parsed by net::RequestParser into per-connection storage
 // (net/http_io.hpp); responses are written by hand with one gather write (no Beast message, fields
 // or serializer on the hot path: see docs/performance.md).
 #include "litellm/http/server.hpp"
@@ -81,7 +81,7 @@ class Session final : public SessionBase,
       if (server_.stopping && server_.close_idle)
         break;  // shutdown: no new request on this connection
       body_.clear();
-      net::LeanParser<true> parser(head_, &body_);
+      net::RequestParser parser(head_, &body_);
       parser.header_limit(64 * 1024);
       parser.body_limit(server_.options.body_limit);
       idle_ = true;

@@ -239,7 +239,7 @@ class ConnectionPool {
 struct Exchange::Impl {
   std::shared_ptr<ConnectionPool> pool;
   std::shared_ptr<Connection> conn;
-  std::optional<LeanParser<false>> parser;
+  std::optional<ResponseParser> parser;
   Deadline deadline;
   std::string body;         // body bytes parsed (the first may come with the head)
   bool handed_out = false;  // `body` was returned by read_some()
@@ -344,7 +344,6 @@ asio::awaitable<Status> Exchange::start(const Request& req, const Deadline& dead
       im.body.clear();
       im.handed_out = false;
       auto& p = im.parser.emplace(conn.head, &im.body);
-      p.body_limit(boost::none);
       p.header_limit(64 * 1024);
       const auto header_done = [&p] { return p.is_header_done(); };
       while (!parse_buffered(conn.buffer, p, header_done, ec)) {

@@ -1,7 +1,7 @@
 // The HTTP/1.1 reading layer shared by the client-facing sessions (src/http) and the upstream
-// client (src/net): Beast's basic_parser with the fields kept in per-connection storage, a read
-// loop without Beast's composed operations, and a lazily armed deadline timer. Heavy (Beast); only
-// those two .cpp files include it.
+// client (src/net): our parser (http_parser.hpp) with the fields kept in per-connection storage, a
+// read loop without Beast's composed operations, and a lazily armed deadline timer. Heavy (Beast);
+// only those two .cpp files include it.
 #pragma once
 
 #include <boost/asio/as_tuple.hpp>
@@ -14,7 +14,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
@@ -30,106 +29,9 @@
 #include <vector>
 
 #include "litellm/common/strings.hpp"
+#include "litellm/net/http_parser.hpp"
 
 namespace litellm::net {
-
-// One request's or response's start line and fields, copied out of the read buffer (which may move
-// while the body is read) into storage the connection keeps: a warm connection parses a message
-// without allocating.
-struct ParsedHead {
-  std::string_view method;  // requests
-  std::string_view target;  // requests
-  int status = 0;           // responses
-  unsigned version = 11;
-  HeaderViews fields;  // views into `arena_`, valid until the next message on this connection
-
-  void reset() {
-    arena_.clear();
-    spans_.clear();
-    fields.clear();
-    method = target = {};
-    status = 0;
-  }
-  // Keeps a copy of `s`; the returned position stays valid across later appends.
-  uint32_t keep(std::string_view s) {
-    const auto at = static_cast<uint32_t>(arena_.size());
-    arena_.append(s);
-    return at;
-  }
-  void add_field(std::string_view name, std::string_view value) {
-    const uint32_t n = keep(name), v = keep(value);
-    spans_.push_back(
-        {n, static_cast<uint32_t>(name.size()), v, static_cast<uint32_t>(value.size())});
-  }
-  // Called once the header is complete: the arena no longer moves.
-  void seal(uint32_t method_at, uint32_t method_len, uint32_t target_at, uint32_t target_len) {
-    const std::string_view a = arena_;
-    method = a.substr(method_at, method_len);
-    target = a.substr(target_at, target_len);
-    fields.reserve(spans_.size());
-    for (const auto& s : spans_) fields.emplace_back(a.substr(s[0], s[1]), a.substr(s[2], s[3]));
-  }
-
- private:
-  std::string arena_;
-  std::vector<std::array<uint32_t, 4>> spans_;
-};
-
-// basic_parser that stores the head in a ParsedHead and appends the body to a string the caller
-// names (the request body; the upstream response, whole or a stream's next bytes).
-template <bool isRequest>
-class LeanParser final : public boost::beast::http::basic_parser<isRequest> {
-  using error_code = boost::beast::error_code;
-
- public:
-  LeanParser(ParsedHead& head, std::string* body) : head_(head), body_(body) {
-    head_.reset();
-    this->eager(true);
-  }
-  // Content-Length as sent, also when the parser refused the message before its header ended.
-  std::optional<std::uint64_t> declared_length() const { return declared_length_; }
-
- private:
-  using sv = boost::beast::string_view;  // converts to std::string_view
-  void on_request_impl(boost::beast::http::verb, sv method, sv target, int version,
-                       error_code&) override {
-    head_.version = static_cast<unsigned>(version);
-    method_ = {head_.keep(method), static_cast<uint32_t>(method.size())};
-    target_ = {head_.keep(target), static_cast<uint32_t>(target.size())};
-  }
-  void on_response_impl(int code, sv, int version, error_code&) override {
-    head_.version = static_cast<unsigned>(version);
-    head_.status = code;
-  }
-  void on_field_impl(boost::beast::http::field f, sv name, sv value, error_code&) override {
-    if (f == boost::beast::http::field::content_length) {
-      std::uint64_t n = 0;
-      if (std::from_chars(value.data(), value.data() + value.size(), n).ec == std::errc{})
-        declared_length_ = n;
-    }
-    head_.add_field(name, value);
-  }
-  void on_header_impl(error_code&) override {
-    head_.seal(method_[0], method_[1], target_[0], target_[1]);
-  }
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    if (length && body_) body_->reserve(body_->size() + static_cast<size_t>(*length));
-  }
-  size_t on_body_impl(sv data, error_code&) override {
-    if (body_) body_->append(data.data(), data.size());
-    return data.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, sv, error_code&) override {}
-  size_t on_chunk_body_impl(std::uint64_t, sv data, error_code& ec) override {
-    return on_body_impl(data, ec);
-  }
-  void on_finish_impl(error_code&) override {}
-
-  ParsedHead& head_;
-  std::string* body_;
-  std::array<uint32_t, 2> method_{}, target_{};
-  std::optional<std::uint64_t> declared_length_;
-};
 
 // Feeds `parser` what `buffer` holds, without reading. True when the caller has what it waited for:
 // `done()` holds, the message is complete, or `ec` says why neither will happen; false when the
@@ -140,7 +42,8 @@ bool parse_buffered(boost::beast::flat_buffer& buffer, Parser& parser, const Don
   for (;;) {
     size_t used = 0;
     if (buffer.size() > 0) {
-      used = parser.put(buffer.data(), ec);
+      const auto data = buffer.data();
+      used = parser.put({static_cast<const char*>(data.data()), data.size()}, ec);
       buffer.consume(used);
       if (ec == boost::beast::http::error::need_more)
         ec = {};
