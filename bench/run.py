@@ -121,19 +121,30 @@ class Target:
 
 
 SENT = {}  # target name -> requests the load generator completed (spend rows expected)
-POSTMASTER = []  # PostgreSQL's postmaster pid: its processes are stopped while other scenarios are measured
+DATABASE = {}  # the virtual-key scenario's PostgreSQL: server, db, postmaster pid
 
 
 def pause_database(paused):
     """Stops PostgreSQL (SIGSTOP) while another scenario is measured and lets it run for its own: its
     checkpoints and autovacuum over the rows the virtual-key scenario wrote would otherwise land in other
-    scenarios' rounds and take the CPUs they are measured on. The proxy connected to it is idle then, and
-    what it has not written yet stays in its journal."""
-    for pid in tree(POSTMASTER[0]) if POSTMASTER else []:
+    scenarios' rounds and take the CPUs they are measured on."""
+    for pid in tree(DATABASE["postmaster"]) if DATABASE else []:
         try:
             os.kill(pid, signal.SIGSTOP if paused else signal.SIGCONT)
         except ProcessLookupError:
             pass
+
+
+def wait_for_spend_rows(expected, timeout=60):
+    """After a round of the virtual-key scenario: its spend rows are written (batches leave every second)
+    before PostgreSQL is stopped, so that work is charged to the scenario that caused it, and no backlog
+    builds up for its next round."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        rows = int(DATABASE["server"].sql('SELECT count(*) FROM "LiteLLM_SpendLogs"', db=DATABASE["db"])[0][0])
+        if rows >= expected:
+            return
+        time.sleep(0.2)
 
 
 def loadgen(build, target, *args, cpu=None):
@@ -150,6 +161,8 @@ def loadgen(build, target, *args, cpu=None):
     except ValueError:
         raise RuntimeError(f"loadgen failed: {out.stdout} {out.stderr}")
     SENT[target.name] = SENT.get(target.name, 0) + r.get("requests", 0) + r.get("streams_ok", 0)
+    if target.name == DB_TARGET and DATABASE:
+        wait_for_spend_rows(SENT[DB_TARGET])
     return r
 
 
@@ -249,7 +262,7 @@ http {{
     try:
         target, pg, db = start_db_target(build, tmp, env, mock_port, spawn)
         targets[DB_TARGET] = target
-        POSTMASTER[:] = [int((Path(pg.data) / "postmaster.pid").read_text().split()[0])]
+        DATABASE.update(server=pg, db=db, postmaster=int((Path(pg.data) / "postmaster.pid").read_text().split()[0]))
         pg = (pg, db)
     except (RuntimeError, OSError) as e:  # no PostgreSQL on this machine: the scenario is skipped
         print(f"bench: {DB_TARGET} skipped: {e}", file=sys.stderr)
