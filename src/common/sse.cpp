@@ -3,12 +3,52 @@
 
 namespace litellm::sse {
 
-void Parser::dispatch_line(std::string_view line, std::vector<Event>& out) {
+void Parser::Field::assign(std::string_view v, bool stable) {
+  set = true;
+  copied = !stable;
+  if (stable)
+    view = v;
+  else
+    copy.assign(v);
+}
+
+void Parser::Field::append_line(std::string_view v, bool stable) {
+  if (!set) return assign(v, stable);
+  keep();
+  copy.push_back('\n');
+  copy.append(v);
+}
+
+void Parser::Field::keep() {
+  if (set && !copied) {
+    copy.assign(view);
+    copied = true;
+  }
+}
+
+// The field's value for an event handed out now: views stay views; a copy moves to `kept_`, whose
+// strings stay put until the next feed (a deque does not move its elements).
+std::string_view Parser::publish(Field& f) {
+  std::string_view v = f.value();
+  if (f.copied) {
+    kept_.push_back(std::move(f.copy));
+    v = kept_.back();
+  }
+  f.reset();
+  return v;
+}
+
+void Parser::dispatch_line(std::string_view line, bool stable, std::vector<Event>& out) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) {
-    if (has_data_ || !current_.event.empty()) out.push_back(std::move(current_));
-    current_ = Event{};
-    has_data_ = false;
+    if (data_.set || !event_.value().empty()) {
+      Event ev;
+      ev.event = publish(event_);
+      ev.data = publish(data_);
+      out.push_back(ev);
+    }
+    event_.reset();
+    data_.reset();
     return;
   }
   if (line.front() == ':') return;  // comment (keep-alive ping)
@@ -17,17 +57,14 @@ void Parser::dispatch_line(std::string_view line, std::vector<Event>& out) {
   std::string_view value =
       colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
   if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  if (field == "data") {
-    if (has_data_) current_.data.push_back('\n');
-    current_.data.append(value);
-    has_data_ = true;
-  } else if (field == "event") {
-    current_.event = std::string(value);
-  }
+  if (field == "data")
+    data_.append_line(value, stable);
+  else if (field == "event")
+    event_.assign(value, stable);
 }
 
 void Parser::feed(std::string_view bytes, std::vector<Event>& out) {
-  // Fast path: no partial line pending, consume straight from `bytes`.
+  kept_.clear();  // the events of the previous feed are gone
   size_t start = 0;
   if (!buf_.empty()) {
     auto nl = bytes.find('\n');
@@ -36,7 +73,7 @@ void Parser::feed(std::string_view bytes, std::vector<Event>& out) {
       return;
     }
     buf_.append(bytes.substr(0, nl));
-    dispatch_line(buf_, out);
+    dispatch_line(buf_, false, out);
     buf_.clear();
     start = nl + 1;
   }
@@ -44,19 +81,23 @@ void Parser::feed(std::string_view bytes, std::vector<Event>& out) {
     auto nl = bytes.find('\n', start);
     if (nl == std::string_view::npos) {
       buf_.assign(bytes.substr(start));
-      return;
+      break;
     }
-    dispatch_line(bytes.substr(start, nl - start), out);
+    dispatch_line(bytes.substr(start, nl - start), true, out);
     start = nl + 1;
   }
+  // The event in progress outlives `bytes`.
+  event_.keep();
+  data_.keep();
 }
 
 void Parser::finish(std::vector<Event>& out) {
+  kept_.clear();
   if (!buf_.empty()) {
-    dispatch_line(buf_, out);
+    dispatch_line(buf_, false, out);
     buf_.clear();
   }
-  dispatch_line("", out);
+  dispatch_line("", true, out);
 }
 
 std::string frame(std::string_view payload) {
