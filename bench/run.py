@@ -145,6 +145,8 @@ def wait_for_spend_rows(expected, timeout=60):
         if rows >= expected:
             return
         time.sleep(0.2)
+    print(f"bench: {rows} of {expected} spend rows after {timeout} s; going on (the final count decides)",
+          file=sys.stderr)
 
 
 def loadgen(build, target, *args, cpu=None):

@@ -17,6 +17,7 @@
 
 #include <boost/beast/http/error.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
