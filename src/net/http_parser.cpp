@@ -93,12 +93,6 @@ bool is_name(std::string_view s, const char (&lower)[N]) {
   return (word(s.data() + N - 9) | kCase) == word(lower + N - 9);  // the last eight, overlapping
 }
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // "HTTP/1.x" as 10 + x; 0 when it is not HTTP/1.
 unsigned http_version(std::string_view s) {
   if (s.size() != 8 || s.substr(0, 7) != "HTTP/1." || s[7] < '0' || s[7] > '9') return 0;
@@ -110,7 +104,7 @@ template <class Each>
 void for_each_element(std::string_view list, Each each) {
   while (!list.empty()) {
     const size_t comma = list.find(',');
-    const std::string_view item = trim_ows(list.substr(0, comma));
+    const std::string_view item = trim(list.substr(0, comma));
     if (!item.empty()) each(item);
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
@@ -297,7 +291,7 @@ void HttpParser::start_line(std::string_view line, error_code& ec) {
 
 void HttpParser::field(std::string_view line, error_code& ec) {
   if (line.front() == ' ' || line.front() == '\t') {  // obs-fold: continues the previous line
-    if (request_ || !head_.extend_last(trim_ows(line))) ec = error::bad_obs_fold;
+    if (request_ || !head_.extend_last(trim(line))) ec = error::bad_obs_fold;
     return;
   }
   const size_t n = token_length(line);
@@ -306,7 +300,7 @@ void HttpParser::field(std::string_view line, error_code& ec) {
     return;
   }
   const std::string_view name = line.substr(0, n);
-  const std::string_view value = trim_ows(line.substr(n + 1));
+  const std::string_view value = trim(line.substr(n + 1));
   switch (n) {
     case 10:
       if (is_name(name, "connection"))
@@ -338,7 +332,7 @@ void HttpParser::field(std::string_view line, error_code& ec) {
         codings_ = true;
         for_each_element(value, [this](std::string_view t) {
           if (chunked_) chunked_early_ = true;  // chunked must be the last coding
-          chunked_ = iequals(trim_ows(t.substr(0, t.find(';'))), "chunked");
+          chunked_ = iequals(trim(t.substr(0, t.find(';'))), "chunked");
         });
       }
       break;
@@ -400,7 +394,7 @@ void HttpParser::chunk_size(std::string_view line, error_code& ec) {
     }
     n = n * 16 + static_cast<std::uint64_t>(d);
   }
-  const std::string_view rest = trim_ows(line.substr(i));
+  const std::string_view rest = trim(line.substr(i));
   if (i == 0 || !(rest.empty() || rest.front() == ';')) {
     ec = i == 0 ? error::bad_chunk : error::bad_chunk_extension;
     return;
