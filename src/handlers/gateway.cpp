@@ -70,7 +70,7 @@ Gateway::Gateway(asio::io_context& ioc, config::ConfigPtr config,
       auth_(config_->general_settings.master_key ? config_->general_settings.master_key
                                                  : env("LITELLM_MASTER_KEY"),
             config_->general_settings.litellm_key_header_name),
-      client_(ioc, net::Client::Options{options.verify_tls, 64, std::chrono::seconds(60)}),
+      client_(ioc, net::Client::Options{options.verify_tls, 64, std::chrono::seconds(60), true}),
       options_(options),
       store_(std::move(store)),
       state_(router_->shared_state()),

@@ -4,8 +4,11 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -14,6 +17,7 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include "litellm/common/strings.hpp"
@@ -115,7 +119,7 @@ struct Connection : std::enable_shared_from_this<Connection> {
   }
 };
 
-class ConnectionPool {
+class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
  public:
   ConnectionPool(asio::io_context& ioc, Client::Options o)
       : ioc_(ioc), options_(o), resolver_(ioc) {}
@@ -150,6 +154,19 @@ class ConnectionPool {
     c->idle_since = Clock::now();
     c->deadline->clear();
     it->second.push_back(std::move(c));
+  }
+
+  // Client::Options::warm_spare: after a request to `url`'s origin got its response head, a
+  // connection is opened in the background when no idle one is left there (one at a time per
+  // origin). It is posted: co_spawn would run it up to its first wait right here, and the connect
+  // system call would then delay the response this request is about to relay.
+  void keep_spare(const Url& url) {
+    if (!options_.warm_spare) return;
+    if (auto it = idle_.find(url.origin); it != idle_.end() && !it->second.empty()) return;
+    if (!opening_.insert(url.origin).second) return;
+    asio::post(ioc_, [self = shared_from_this(), url] {
+      asio::co_spawn(self->ioc_, open_spare(self, url), asio::detached);
+    });
   }
 
   asio::awaitable<Result<std::shared_ptr<Connection>>> connect(const Url& url,
@@ -201,6 +218,14 @@ class ConnectionPool {
   }
 
  private:
+  static asio::awaitable<void> open_spare(std::shared_ptr<ConnectionPool> self, Url url) {
+    Deadline deadline;
+    deadline.total = Clock::now() + deadline.connect;
+    auto c = co_await self->connect(url, url.origin, deadline);
+    self->opening_.erase(url.origin);
+    if (c) self->give_back(std::move(c.value()));  // a failure is the next request's to report
+  }
+
   // Numeric hosts skip the resolver; names are cached for 30 s (Asio resolves on one helper thread,
   // so a burst of new connections would otherwise queue behind getaddrinfo calls).
   asio::awaitable<Result<tcp::resolver::results_type>> resolve(const Url& url) {
@@ -232,6 +257,7 @@ class ConnectionPool {
   tcp::resolver resolver_;
   using Idle = std::vector<std::shared_ptr<Connection>>;
   std::map<std::string, Idle, std::less<>> idle_;
+  std::set<std::string, std::less<>> opening_;  // origins with a spare connection being opened
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -365,6 +391,7 @@ asio::awaitable<Status> Exchange::start(const Request& req, const Deadline& dead
     im.failed = true;
     co_return transport_error(ec.message(), ec == beast::error::timeout);
   }
+  im.pool->keep_spare(req.url);
   co_return Ok{};
 }
 

@@ -145,9 +145,10 @@ def test_ClientDisconnectMidStream_CancelsUpstream(mock, start_proxy):
         received += part
     s.close()
     deadline = time.time() + 5
-    while time.time() < deadline and not mock.events():
+    gone = lambda: any(e["event"] == "client_gone" for e in mock.events())
+    while time.time() < deadline and not gone():
         time.sleep(0.05)
-    assert any(e["event"] == "client_gone" for e in mock.events()), "upstream stream was not cancelled"
+    assert gone(), "upstream stream was not cancelled"
     # The worker keeps serving.
     r = proxy.client().chat.completions.create(model="gpt-mock", messages=[{"role": "user", "content": "x"}])
     assert r.choices[0].message.content
@@ -194,6 +195,37 @@ def test_KeepAlive_ManyRequestsOnOneConnection(mock, start_proxy):
     # The upstream connections were pooled: far fewer than one per request.
     ports = {r["peer_port"] for r in mock.requests()}
     assert len(mock.requests()) == 20 and len(ports) <= 2, ports
+
+
+def test_UpstreamPool_KeepsOneWarmSpare(mock, start_proxy):
+    """When a request has taken the last idle upstream connection, the proxy opens another in the
+    background: the next request (here, while a stream holds the first connection) is sent on a
+    connection that was open before it arrived, and sequential traffic keeps just that one spare."""
+    proxy = start_proxy(upstream_config(mock))
+    client = proxy.client()
+    stream = client.chat.completions.create(
+        model="gpt-mock", messages=[{"role": "user", "content": "hi"}], stream=True,
+        extra_body={"mock_upstream": {"content": "a b c d e f", "chunk_delay": 0.2}})
+    chunks = iter(stream)
+    assert next(chunks).choices[0].delta.content == "a "
+    connects = lambda: [e for e in mock.events() if e["event"] == "connect"]
+    deadline = time.time() + 5
+    while time.time() < deadline and len(connects()) < 2:
+        time.sleep(0.02)
+    assert len(connects()) == 2, connects()  # the stream's connection and the spare
+    sent = time.time()
+    r = client.chat.completions.create(model="gpt-mock", messages=[{"role": "user", "content": "x"}])
+    assert r.choices[0].message.content
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "b c d e f"
+    spare = connects()[1]
+    assert mock.requests()[-1]["peer_port"] == spare["peer_port"] and spare["time"] < sent
+    for i in range(10):
+        client.chat.completions.create(model="gpt-mock", messages=[{"role": "user", "content": str(i)}])
+    # The second request took the spare while the stream held the first: one more was opened then,
+    # and none after (sequential requests always find an idle connection).
+    time.sleep(0.2)
+    assert len(connects()) == 3, connects()
+    assert len({r["peer_port"] for r in mock.requests()}) <= 3
 
 
 def test_Health_CallsEveryDeployment(mock, start_proxy):

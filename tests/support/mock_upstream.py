@@ -12,7 +12,8 @@ with the OpenAI SDK's `extra_body`, deployments with an extra `litellm_params` k
     {"stream_error_after": 2}           send an error event inside the stream after N chunks
 
 Every request is recorded (path, headers, JSON body); stream writes that fail because the client
-went away are recorded as `client_gone` events. Runs in a thread of the test process, bound to
+went away are recorded as `client_gone` events, accepted connections as `connect` events (with the
+peer port that requests also record). Runs in a thread of the test process, bound to
 127.0.0.1, and shuts itself down after `lifetime` seconds.
 """
 import json
@@ -34,6 +35,8 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         # Headers and body go out in separate writes: without this, Nagle + delayed ACK add 40 ms.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.server.lock:
+            self.server.events.append({"event": "connect", "peer_port": self.client_address[1], "time": time.time()})
 
     def _send_json(self, status, obj, headers=None):
         body = json.dumps(obj).encode()

@@ -88,6 +88,10 @@ class Client {
     bool verify_tls = true;
     size_t max_idle_per_origin = 64;
     std::chrono::seconds idle_keepalive{60};
+    // Keep one connection per origin ready while requests go there: when a request has taken the
+    // last idle one, another is opened in the background once its response head is in, so the next
+    // request does not wait for a TCP connect (and a TLS handshake) on its path.
+    bool warm_spare = false;
   };
   Client(boost::asio::io_context& ioc, Options options);
   ~Client();
