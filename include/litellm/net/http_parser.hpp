@@ -43,6 +43,12 @@ struct ParsedHead {
     arena_.clear();
     spans_.clear();
     fields.clear();
+    if (spans_.capacity() ==
+        0) {  // a new connection's first message: room for a usual head at once
+      arena_.reserve(1024);
+      spans_.reserve(16);
+      fields.reserve(16);
+    }
     method = target = {};
     status = 0;
   }
