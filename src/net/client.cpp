@@ -219,10 +219,16 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
 
  private:
   static asio::awaitable<void> open_spare(std::shared_ptr<ConnectionPool> self, Url url) {
+    // The origin may have another spare once this one is done, however it ends (an exception out
+    // of a detached coroutine is dropped, and the frame may be destroyed unfinished at shutdown).
+    struct Opening {
+      ConnectionPool& pool;
+      const std::string& origin;
+      ~Opening() { pool.opening_.erase(origin); }
+    } opening{*self, url.origin};
     Deadline deadline;
     deadline.total = Clock::now() + deadline.connect;
     auto c = co_await self->connect(url, url.origin, deadline);
-    self->opening_.erase(url.origin);
     if (c) self->give_back(std::move(c.value()));  // a failure is the next request's to report
   }
 

@@ -43,8 +43,8 @@ struct ParsedHead {
     arena_.clear();
     spans_.clear();
     fields.clear();
-    if (spans_.capacity() ==
-        0) {  // a new connection's first message: room for a usual head at once
+    // A new connection's first message: room for a usual head at once.
+    if (spans_.capacity() == 0) {
       arena_.reserve(1024);
       spans_.reserve(16);
       fields.reserve(16);
