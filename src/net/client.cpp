@@ -17,7 +17,6 @@
 #include <charconv>
 #include <map>
 #include <optional>
-#include <set>
 #include <tuple>
 
 #include "litellm/common/strings.hpp"
@@ -136,24 +135,24 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   }
 
   std::shared_ptr<Connection> take(std::string_view origin) {
-    auto it = idle_.find(origin);
-    if (it == idle_.end()) return nullptr;
+    auto it = origins_.find(origin);
+    if (it == origins_.end()) return nullptr;
+    auto& idle = it->second.idle;
     auto now = Clock::now();
-    while (!it->second.empty()) {
-      auto c = std::move(it->second.back());
-      it->second.pop_back();
+    while (!idle.empty()) {
+      auto c = std::move(idle.back());
+      idle.pop_back();
       if (now - c->idle_since < options_.idle_keepalive) return c;
     }
     return nullptr;
   }
 
   void give_back(std::shared_ptr<Connection> c) {
-    auto it = idle_.find(c->origin);
-    if (it == idle_.end()) it = idle_.emplace(c->origin, Idle{}).first;
-    if (it->second.size() >= options_.max_idle_per_origin) return;
+    auto& idle = origins_[c->origin].idle;
+    if (idle.size() >= options_.max_idle_per_origin) return;
     c->idle_since = Clock::now();
     c->deadline->clear();
-    it->second.push_back(std::move(c));
+    idle.push_back(std::move(c));
   }
 
   // Client::Options::warm_spare: after a request to `url`'s origin got its response head, a
@@ -162,10 +161,11 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   // system call would then delay the response this request is about to relay.
   void keep_spare(const Url& url) {
     if (!options_.warm_spare) return;
-    if (auto it = idle_.find(url.origin); it != idle_.end() && !it->second.empty()) return;
-    if (!opening_.insert(url.origin).second) return;
-    asio::post(ioc_, [self = shared_from_this(), url] {
-      asio::co_spawn(self->ioc_, open_spare(self, url), asio::detached);
+    auto& o = origins_[url.origin];
+    if (!o.idle.empty() || o.opening) return;
+    o.opening = true;
+    asio::post(ioc_, [self = shared_from_this(), url]() mutable {
+      asio::co_spawn(self->ioc_, open_spare(self, std::move(url)), asio::detached);
     });
   }
 
@@ -224,7 +224,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     struct Opening {
       ConnectionPool& pool;
       const std::string& origin;
-      ~Opening() { pool.opening_.erase(origin); }
+      ~Opening() { pool.origins_[origin].opening = false; }
     } opening{*self, url.origin};
     Deadline deadline;
     deadline.total = Clock::now() + deadline.connect;
@@ -261,9 +261,11 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   Client::Options options_;
   std::unique_ptr<asio::ssl::context> tls_;  // see tls()
   tcp::resolver resolver_;
-  using Idle = std::vector<std::shared_ptr<Connection>>;
-  std::map<std::string, Idle, std::less<>> idle_;
-  std::set<std::string, std::less<>> opening_;  // origins with a spare connection being opened
+  struct Origin {
+    std::vector<std::shared_ptr<Connection>> idle;
+    bool opening = false;  // a spare connection is being opened (keep_spare)
+  };
+  std::map<std::string, Origin, std::less<>> origins_;
 };
 
 // ---------------------------------------------------------------------------------------------
